@@ -1,0 +1,38 @@
+# Every target sets itself up: a fresh clone needs only `make test` or `make reproduce`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Data: $GLGAN_DATA_DIR if set, else ../shared/data when it exists, else the project's data/ cache.
+GLGAN_DATA_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),$(CURDIR)/data)
+export GLGAN_DATA_DIR
+# Parallel workers and tests stay single-threaded per process (see docs/REPRODUCTION.md, "Speed").
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+export PYTHONHASHSEED := 0
+
+.PHONY: setup test test-fast reproduce reproduce-quick table1 clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+table1: $(STAMP)
+	$(PY) scripts/table1.py
+
+clean-venv:
+	rm -rf $(VENV)

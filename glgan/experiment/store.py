@@ -1,0 +1,94 @@
+"""The results store: one small JSON file per (dataset, method, ratio, seed, config) run.
+
+A run's records (one per classifier) are written together to a temporary file in the same folder and
+moved into place with :func:`os.replace`, which is atomic on POSIX file systems (NFS included). A run
+killed halfway therefore leaves either no file or a complete one, and any number of workers can write
+at once without locks because no two runs share a file. A file that exists is never recomputed.
+
+Layout: ``<root>/<dataset>/<method>/r<ratio>/seed<seed>-<config hash>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+KEY_COLUMNS = ("dataset", "method", "ratio", "seed", "classifier")
+
+
+@dataclass(frozen=True)
+class RunKey:
+    dataset: str
+    method: str
+    ratio: float
+    seed: int
+    config_hash: str
+
+    @property
+    def relative_path(self) -> Path:
+        return Path(self.dataset, self.method, f"r{self.ratio:g}", f"seed{self.seed}-{self.config_hash}.json")
+
+
+class ResultStore:
+    """Read and write run records under ``root``."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def path_for(self, key: RunKey) -> Path:
+        return self.root / key.relative_path
+
+    def has(self, key: RunKey) -> bool:
+        return self.path_for(key).is_file()
+
+    def read(self, key: RunKey) -> list[dict]:
+        return json.loads(self.path_for(key).read_text())["records"]
+
+    def write(self, key: RunKey, records: list[dict]) -> Path:
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"key": key.__dict__, "records": records}, indent=1, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def load(self) -> pd.DataFrame:
+        """All records as a DataFrame, one row per (run, classifier).
+
+        If the same (dataset, method, ratio, seed, classifier) was run under several configurations (an
+        edited method config, say), the newest run is kept and the older files are named in a warning.
+        """
+        files = sorted(self.root.glob("*/*/r*/seed*.json"))
+        rows = [
+            {**record, "record_file": str(path.relative_to(self.root))}
+            for path in files
+            for record in json.loads(path.read_text())["records"]
+        ]
+        if not rows:
+            return pd.DataFrame(columns=[*KEY_COLUMNS, "record_file"])
+        frame = pd.DataFrame(rows).sort_values("finished_at", kind="stable")
+        stale = frame.duplicated(list(KEY_COLUMNS), keep="last")
+        if stale.any():
+            old = sorted(set(frame.loc[stale, "record_file"]))
+            warnings.warn(
+                f"{len(old)} record file(s) under {self.root} were superseded by a newer run of the same "
+                f"dataset/method/ratio/seed with another configuration and are ignored: {old[:5]}"
+                + (" ..." if len(old) > 5 else "")
+                + ". Delete them to silence this warning.",
+                stacklevel=2,
+            )
+        return frame.loc[~stale].reset_index(drop=True)

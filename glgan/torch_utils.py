@@ -1,0 +1,138 @@
+"""Machinery shared by every neural sampler (GL-GAN, its ablations, BAGAN, cGAN).
+
+One place for device selection, seeding, the MLP builder, minibatching, the training progress bar and
+divergence detection, so the samplers only describe their networks and losses (cf. CTGAN's single
+device helper in ``ctgan/synthesizers/base.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+from torch import nn
+from tqdm.auto import tqdm
+
+__all__ = [
+    "TrainingDivergedError",
+    "resolve_device",
+    "seed_from",
+    "seeded",
+    "mlp",
+    "minibatches",
+    "epochs_bar",
+    "check_finite",
+    "as_tensor",
+]
+
+
+class TrainingDivergedError(RuntimeError):
+    """Raised when a loss becomes NaN or infinite during training.
+
+    Returning samples from a diverged network would silently poison downstream classifiers, so training
+    stops with this error instead. Lowering the learning rate or scaling the features usually helps.
+    """
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """Map ``"auto"`` / ``"cpu"`` / ``"cuda"`` (or ``"cuda:N"``) to a :class:`torch.device`.
+
+    ``"auto"`` picks CUDA when available, else the CPU. Asking for CUDA without a GPU is an error
+    rather than a silent fallback.
+    """
+    if isinstance(device, torch.device):
+        return device
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} was requested but CUDA is not available; use 'auto' or 'cpu'.")
+    return torch.device(device)
+
+
+def seed_from(random_state) -> int:
+    """Draw a torch seed from an sklearn-style ``random_state`` (None, int or RandomState)."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+@contextlib.contextmanager
+def seeded(seed: int, device: torch.device | None = None):
+    """Run a block with torch's global RNG seeded, restoring the caller's RNG state afterwards.
+
+    Weight initialisation in ``torch.nn`` uses the global generator; forking it keeps a sampler's
+    randomness fully determined by its ``random_state`` without leaking state into user code.
+    """
+    devices = [device.index or 0] if device is not None and device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def mlp(
+    sizes: Sequence[int],
+    activation: type[nn.Module] = nn.ReLU,
+    out_activation: type[nn.Module] | None = None,
+    dropout: float = 0.0,
+) -> nn.Sequential:
+    """A multilayer perceptron ``sizes[0] -> ... -> sizes[-1]``.
+
+    Hidden layers are ``Linear -> activation [-> Dropout]``; the last layer is ``Linear`` followed by
+    ``out_activation`` when given. Every ``Linear`` is a direct child, so ``mlp[i]`` indexing and
+    weight copying between networks of the same shape are straightforward.
+    """
+    if len(sizes) < 2:
+        raise ValueError(f"an MLP needs at least an input and an output size, got {list(sizes)}")
+    layers: list[nn.Module] = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(n_in, n_out))
+        if i < len(sizes) - 2:
+            layers.append(activation())
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+    if out_activation is not None:
+        layers.append(out_activation())
+    return nn.Sequential(*layers)
+
+
+def minibatches(
+    n: int,
+    batch_size: int,
+    generator: torch.Generator,
+    shuffle: bool = True,
+    device: torch.device | None = None,
+) -> Iterator[torch.Tensor]:
+    """Yield index tensors covering ``range(n)`` in batches of at most ``batch_size`` (last kept).
+
+    The permutation comes from ``generator`` so batching is reproducible and independent of global
+    state. ``batch_size`` larger than ``n`` gives one full batch.
+    """
+    order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+    if device is not None:
+        order = order.to(device)
+    step = max(1, min(int(batch_size), n))
+    for start in range(0, n, step):
+        yield order[start : start + step]
+
+
+def epochs_bar(n_epochs: int, verbose: bool, desc: str):
+    """``range(n_epochs)`` wrapped in a tqdm bar when ``verbose``; callers set ``postfix`` losses."""
+    return tqdm(range(n_epochs), desc=desc, disable=not verbose, leave=False, dynamic_ncols=True)
+
+
+def check_finite(loss: torch.Tensor, what: str) -> torch.Tensor:
+    """Raise :class:`TrainingDivergedError` if ``loss`` is NaN or infinite."""
+    value = float(loss.detach())
+    if not math.isfinite(value):
+        raise TrainingDivergedError(
+            f"{what} became {value} during training. Scale the features (e.g. to [0, 1]), lower the "
+            "learning rate, or check the input for extreme values."
+        )
+    return loss
+
+
+def as_tensor(X, device: torch.device) -> torch.Tensor:
+    """A float32 tensor on ``device`` (dense input expected)."""
+    return torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)

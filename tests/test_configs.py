@@ -1,0 +1,65 @@
+"""Every config composes, and every method config instantiates an imbalanced-learn sampler."""
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from hydra.utils import instantiate
+from imblearn.base import SamplerMixin
+
+from glgan.run import config_hash, sampler_config
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+METHODS = sorted(p.stem for p in (CONFIGS / "method").glob("*.yaml"))
+DATASETS = sorted(p.stem for p in (CONFIGS / "dataset").glob("*.yaml"))
+EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
+
+
+def compose_config(*overrides):
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
+
+
+def test_the_method_names_used_everywhere_have_configs():
+    assert set(METHODS) == {"imbalanced", "random", "smote", "mdo", "nras", "swim", "bagan", "cgan",
+                            "auto_only", "plain_ae", "glgan"}
+    assert set(DATASETS) == {"usps", "sensorless", "gas_drift", "madelon", "gisette", "mnist"}
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_method_config_instantiates_a_sampler_named_like_its_file(method):
+    cfg = compose_config(f"method={method}", "seed=4")
+    assert cfg.method.name == method
+    sampler = instantiate(sampler_config(cfg))
+    assert isinstance(sampler, SamplerMixin) and hasattr(sampler, "fit_resample")
+    if "random_state" in sampler.get_params():
+        assert sampler.get_params()["random_state"] == 4
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_dataset_config_names_a_class_pair(dataset):
+    cfg = compose_config(f"dataset={dataset}")
+    assert cfg.dataset.name == dataset and cfg.dataset.majority != cfg.dataset.minority
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_experiment_configs_compose(experiment):
+    cfg = compose_config(f"+experiment={experiment}")
+    assert cfg.experiment == experiment
+
+
+def test_classifiers_are_sklearn_defaults_except_the_documented_linear_svc_dual():
+    cfg = compose_config("seed=2")
+    classifiers = {name: instantiate(node) for name, node in cfg.classifier.items()}
+    assert set(classifiers) == {"mlp", "linear_svc", "adaboost"}
+    for name, clf in classifiers.items():
+        defaults = type(clf)().get_params()
+        changed = {k for k, v in clf.get_params().items() if defaults[k] != v}
+        assert changed == ({"random_state", "dual"} if name == "linear_svc" else {"random_state"})
+
+
+def test_config_hash_ignores_seed_and_ratio_but_not_the_method_or_overrides():
+    base = config_hash(compose_config("method=smote"))
+    assert config_hash(compose_config("method=smote", "seed=9", "ratio=0.05")) == base
+    assert config_hash(compose_config("method=random")) != base
+    assert config_hash(compose_config("method=smote", "+sampler_overrides.smote.k_neighbors=3")) != base
