@@ -14,7 +14,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
-.PHONY: setup test test-fast reproduce reproduce-quick table1 clean-venv
+.PHONY: setup test test-fast reproduce reproduce-quick report table1 clean-venv
+JOBS ?= 2
 
 setup: $(STAMP)
 
@@ -27,6 +28,15 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+reproduce: $(STAMP)
+	$(PY) scripts/reproduce.py --jobs $(JOBS)
+
+reproduce-quick: $(STAMP)
+	$(PY) scripts/reproduce.py --quick --jobs $(JOBS)
+
+report: $(STAMP)
+	$(PY) scripts/make_report.py
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"

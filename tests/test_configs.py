@@ -44,7 +44,7 @@ def test_dataset_config_names_a_class_pair(dataset):
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
 def test_experiment_configs_compose(experiment):
-    cfg = compose_config(f"+experiment={experiment}")
+    cfg = compose_config(f"experiment={experiment}")
     assert cfg.experiment == experiment
 
 

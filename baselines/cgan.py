@@ -1,0 +1,345 @@
+"""Conditional GAN over-sampling (Douzas & Bacao, Expert Systems with Applications 91, 2018).
+
+G(z, y) and D(x, y) are one-hidden-layer ReLU MLPs with sigmoid outputs, trained with the vanilla
+logistic losses (non-saturating for G), Adam at its default settings and one D step per G step. New
+rows for a class c are G(z, c) with z ~ U(-1, 1). The paper's hyperparameters were tuned per dataset;
+the default widths and epochs here follow a fixed rule, see ``docs/notes/gan_baselines.md``.
+
+The module also holds the input/output plumbing shared with :mod:`baselines.bagan`.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution, check_target_type
+from imblearn.utils._docstring import _random_state_docstring
+from scipy import sparse
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+from torch import nn
+from torch.nn import functional as F
+
+from glgan.torch_utils import (
+    as_tensor,
+    check_finite,
+    epochs_bar,
+    minibatches,
+    resolve_device,
+    seed_from,
+    seeded,
+)
+
+__all__ = ["CGAN", "GANInput", "prepare_gan_input", "append_synthetic", "default_cgan_sizes"]
+
+DEVICE_OPTIONS = StrOptions({"auto", "cpu", "cuda"})
+
+
+# --------------------------------------------------------------------------------------------------
+# Plumbing shared by the GAN baselines
+# --------------------------------------------------------------------------------------------------
+
+
+def check_float_X_y(sampler, X, y):
+    """``BaseSampler._check_X_y`` with float X (ints become float64), as imblearn's SMOTE does.
+
+    The networks produce real values, so integer features cannot be kept; float32 stays float32.
+    """
+    y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+    X, y = validate_data(
+        sampler, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+    )
+    return X, y, binarize_y
+
+
+class GANInput:
+    """The training view of ``X``: dense, min-max scaled to [0, 1], classes as indices 0..n-1.
+
+    Attributes
+    ----------
+    X01 : ndarray of shape (n_samples, n_features), float32
+    y_index : ndarray of shape (n_samples,), int64
+    classes : ndarray, the sorted class labels (``classes[y_index] == y``)
+    scaler : fitted :class:`~sklearn.preprocessing.MinMaxScaler`
+    """
+
+    def __init__(self, X01, y_index, classes, scaler):
+        self.X01, self.y_index, self.classes, self.scaler = X01, y_index, classes, scaler
+
+    def to_original_scale(self, X01: np.ndarray, dtype) -> np.ndarray:
+        return self.scaler.inverse_transform(np.asarray(X01, dtype=np.float64)).astype(dtype, copy=False)
+
+
+def prepare_gan_input(X, y) -> GANInput:
+    """Densify and min-max scale ``X`` on the given rows; encode ``y`` as class indices.
+
+    Both GANs end in a sigmoid, so they can only produce values in [0, 1]. Scaling on the rows passed
+    to ``fit_resample`` lets them cover the data's range whatever its units; on data already min-max
+    scaled on the same rows (what the experiment runner passes) the map is the identity.
+    """
+    # C order: the same values in pandas' column-major layout must give bit-identical training.
+    X_dense = np.ascontiguousarray(X.toarray() if sparse.issparse(X) else X)
+    scaler = MinMaxScaler().fit(X_dense)
+    X01 = scaler.transform(X_dense).astype(np.float32)
+    classes, y_index = np.unique(y, return_inverse=True)
+    return GANInput(X01, y_index.astype(np.int64), classes, scaler)
+
+
+def append_synthetic(X, y, X_new: np.ndarray, y_new: np.ndarray):
+    """``X`` and ``y`` unchanged, followed by the synthetic rows, in ``X``'s container and dtypes."""
+    y_res = np.concatenate([y, np.asarray(y_new, dtype=y.dtype)])
+    if sparse.issparse(X):
+        return sparse.vstack([X, sparse.csr_matrix(X_new)], format=X.format), y_res
+    return np.concatenate([X, X_new.astype(X.dtype, copy=False)]), y_res
+
+
+def requested_classes(sampler, classes: np.ndarray) -> list[tuple[int, int]]:
+    """``[(class_index, n_to_generate), ...]`` from ``sampler.sampling_strategy_`` (zeros left out)."""
+    index_of = {label: i for i, label in enumerate(classes.tolist())}
+    return [(index_of[label], int(n)) for label, n in sampler.sampling_strategy_.items() if n > 0]
+
+
+# --------------------------------------------------------------------------------------------------
+# The conditional GAN
+# --------------------------------------------------------------------------------------------------
+
+
+def default_cgan_sizes(n_features: int) -> tuple[int, int]:
+    """``(latent_dim, hidden_units)`` used when the sampler's sizes are left at ``None``.
+
+    Douzas & Bacao chose both from 2-10x the number of features per dataset (their Table 2). A fixed
+    rule keeps the lower end of that range, ``hidden = 2 d`` and ``latent = d``, with floors for very
+    narrow data and caps so that wide data (USPS d=256, Madelon d=500, Gisette d=5000) stays cheap.
+    """
+    hidden = min(max(2 * n_features, 16), 512)
+    latent = min(max(n_features, 8), 128)
+    return latent, hidden
+
+
+class _ConditionalMLP(nn.Module):
+    """``Linear(n_in + n_classes, hidden) -> ReLU -> Linear(hidden, n_out)`` on ``[input, one_hot(y)]``.
+
+    Weights are He-normal with zero biases, the "xavier" initialiser of the authors' TF code
+    (N(0, 1/sqrt(n_in / 2)); gdouzas/generative-adversarial-nets, ganetwork.py,
+    ``initialize_model_parameters``).
+    The output is a logit; callers apply the sigmoid (G) or fold it into the loss (D).
+    """
+
+    def __init__(self, n_in: int, n_classes: int, hidden: int, n_out: int):
+        super().__init__()
+        self.n_classes = n_classes
+        self.hidden = nn.Linear(n_in + n_classes, hidden)
+        self.out = nn.Linear(hidden, n_out)
+        for layer in (self.hidden, self.out):
+            nn.init.normal_(layer.weight, std=math.sqrt(2.0 / layer.in_features))
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, inputs: torch.Tensor, y_index: torch.Tensor) -> torch.Tensor:
+        y_one_hot = F.one_hot(y_index, self.n_classes).to(inputs.dtype)
+        return self.out(torch.relu(self.hidden(torch.cat([inputs, y_one_hot], dim=1))))
+
+
+def uniform_noise(n: int, dim: int, generator: torch.Generator, device: torch.device) -> torch.Tensor:
+    """z ~ U(-1, 1), the prior of the authors' code (the paper does not state one)."""
+    return (2.0 * torch.rand(n, dim, generator=generator) - 1.0).to(device)
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    random_state=_random_state_docstring,
+)
+class CGAN(BaseOverSampler):
+    """Over-sample with a conditional GAN (Douzas & Bacao 2018).
+
+    One G(z, y) and one D(x, y) are trained on all classes; rows for each class to grow are
+    ``G(z, class)`` with ``z ~ U(-1, 1)``. Features are min-max scaled to [0, 1] on the rows given to
+    ``fit_resample`` for training and the synthetic rows are mapped back to the original units.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {random_state}
+
+    latent_dim : int or None, default=None
+        Size of the noise vector z. ``None`` uses ``min(max(n_features, 8), 128)``.
+
+    generator_units, discriminator_units : int or None, default=None
+        Width of the single hidden layer of G and of D. ``None`` uses
+        ``min(max(2 * n_features, 16), 512)``.
+
+    epochs : int, default=100
+        Passes over the training rows. The paper used 2000-10000 on datasets of a few hundred rows;
+        see ``docs/notes/gan_baselines.md`` for the cost trade-off behind this default.
+
+    batch_size : int, default=64
+        Rows per minibatch (the last, smaller batch is kept).
+
+    learning_rate : float, default=1e-3
+        Adam step size (Adam's default, as in the paper); betas stay at (0.9, 0.999).
+
+    device : {{"auto", "cpu", "cuda"}} or torch.device, default="auto"
+        Where to train; ``"auto"`` uses CUDA when available. Bit-identical results are only
+        guaranteed on the CPU.
+
+    verbose : bool, default=False
+        Show a progress bar with the current losses.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Number of rows generated per class.
+
+    generator_ : torch.nn.Module
+        The trained G (input: noise and class index; output: logits of the [0, 1]-scaled features).
+        Like the other fitted networks, not set when ``sampling_strategy_`` asks for no rows.
+
+    discriminator_ : torch.nn.Module
+        The trained D.
+
+    loss_history_ : dict of str to list of float
+        Mean D and G loss per epoch.
+
+    n_features_in_ : int
+        Number of features in the input dataset.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during `fit`. Defined only when `X` has feature names that are all
+        strings.
+
+    References
+    ----------
+    G. Douzas and F. Bacao, "Effective data generation for imbalanced learning using conditional
+    generative adversarial networks", Expert Systems with Applications 91 (2018) 464-471.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from baselines import CGAN
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> X_res, y_res = CGAN(epochs=5, random_state=0).fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(np.int64(0), 180), (np.int64(1), 180)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "latent_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "generator_units": [Interval(Integral, 1, None, closed="left"), None],
+        "discriminator_units": [Interval(Integral, 1, None, closed="left"), None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "device": [DEVICE_OPTIONS, torch.device],
+        "verbose": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        latent_dim=None,
+        generator_units=None,
+        discriminator_units=None,
+        epochs=100,
+        batch_size=64,
+        learning_rate=1e-3,
+        device="auto",
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.latent_dim = latent_dim
+        self.generator_units = generator_units
+        self.discriminator_units = discriminator_units
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.device = device
+        self.verbose = verbose
+
+    def _check_X_y(self, X, y):
+        return check_float_X_y(self, X, y)
+
+    def _fit_resample(self, X, y):
+        if not any(self.sampling_strategy_.values()):
+            return X, y  # nothing to generate (e.g. already balanced): no training
+        data = prepare_gan_input(X, y)
+        device = resolve_device(self.device)
+        seed = seed_from(self.random_state)
+        n_classes, n_features = len(data.classes), data.X01.shape[1]
+        default_latent, default_hidden = default_cgan_sizes(n_features)
+        latent_dim = self.latent_dim or default_latent
+
+        with seeded(seed, device):
+            generator = torch.Generator().manual_seed(seed)
+            self.generator_ = _ConditionalMLP(
+                latent_dim, n_classes, self.generator_units or default_hidden, n_features
+            ).to(device)
+            self.discriminator_ = _ConditionalMLP(
+                n_features, n_classes, self.discriminator_units or default_hidden, 1
+            ).to(device)
+            self.loss_history_ = self._train(data, latent_dim, generator, device)
+            X_new, y_new = self._generate(data, latent_dim, generator, device)
+
+        return append_synthetic(X, y, data.to_original_scale(X_new, X.dtype), y_new)
+
+    def _train(self, data: GANInput, latent_dim: int, generator: torch.Generator, device) -> dict:
+        G, D = self.generator_, self.discriminator_
+        opt_g = torch.optim.Adam(G.parameters(), lr=self.learning_rate)
+        opt_d = torch.optim.Adam(D.parameters(), lr=self.learning_rate)
+        X_all = as_tensor(data.X01, device)
+        y_all = torch.as_tensor(data.y_index, device=device)
+        history = {"discriminator": [], "generator": []}
+
+        bar = epochs_bar(self.epochs, self.verbose, desc="cGAN")
+        for _ in bar:
+            d_losses, g_losses = [], []
+            for idx in minibatches(len(X_all), self.batch_size, generator, device=device):
+                x_real, y_real = X_all[idx], y_all[idx]
+
+                # D step. The fake half is conditioned on the minibatch's real labels (paper, Eq. 5);
+                # the mean of the two terms is the paper's 1/(2m) normalisation.
+                z = uniform_noise(len(idx), latent_dim, generator, device)
+                x_fake = torch.sigmoid(G(z, y_real)).detach()
+                real_logits, fake_logits = D(x_real, y_real), D(x_fake, y_real)
+                loss_d = 0.5 * (
+                    F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                    + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+                )
+                opt_d.zero_grad()
+                check_finite(loss_d, "cGAN discriminator loss").backward()
+                opt_d.step()
+
+                # G step, non-saturating: maximise log D(G(z, y), y) (paper, Eq. 6).
+                z = uniform_noise(len(idx), latent_dim, generator, device)
+                fake_logits = D(torch.sigmoid(G(z, y_real)), y_real)
+                loss_g = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+                opt_g.zero_grad()
+                check_finite(loss_g, "cGAN generator loss").backward()
+                opt_g.step()
+
+                d_losses.append(loss_d.item())
+                g_losses.append(loss_g.item())
+            history["discriminator"].append(float(np.mean(d_losses)))
+            history["generator"].append(float(np.mean(g_losses)))
+            bar.set_postfix(D=history["discriminator"][-1], G=history["generator"][-1])
+        return history
+
+    @torch.no_grad()
+    def _generate(self, data: GANInput, latent_dim: int, generator: torch.Generator, device):
+        X_parts = [np.empty((0, data.X01.shape[1]), dtype=np.float32)]
+        index_parts = [np.empty(0, dtype=np.int64)]
+        for class_index, n in requested_classes(self, data.classes):
+            z = uniform_noise(n, latent_dim, generator, device)
+            y_index = torch.full((n,), class_index, dtype=torch.long, device=device)
+            X_parts.append(torch.sigmoid(self.generator_(z, y_index)).cpu().numpy())
+            index_parts.append(np.full(n, class_index, dtype=np.int64))
+        return np.concatenate(X_parts), data.classes[np.concatenate(index_parts)]

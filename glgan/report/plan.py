@@ -1,0 +1,64 @@
+"""What an experiment runs, read from the ``reproduce:`` block of ``configs/experiment/<name>.yaml``.
+
+The runner ignores that block (it is not part of a run's configuration hash); ``scripts/reproduce.py``
+turns it into Hydra sweeps and ``scripts/make_report.py`` into the matching tables and figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from glgan.report.cells import CONFIG_DIR
+
+
+@dataclass(frozen=True)
+class Plan:
+    experiment: str
+    seeds: tuple[int, ...]
+    methods: tuple[str, ...]
+    datasets: tuple[str, ...]
+    figure_methods: tuple[str, ...]
+    figure_ratios: tuple[float, ...]
+    figure_datasets: tuple[str, ...]
+    interleaving_seeds: tuple[int, ...]
+    interleaving_datasets: tuple[str, ...]
+
+    def restrict(self, *, datasets=None, methods=None, seeds=None, ratios=None) -> Plan:
+        """A smaller plan (e.g. a test or a partial rerun); ``None`` keeps a field."""
+        keep = lambda values, allowed: tuple(v for v in values if allowed is None or v in allowed)  # noqa: E731
+        return replace(
+            self,
+            datasets=keep(self.datasets, datasets),
+            methods=keep(self.methods, methods),
+            figure_methods=keep(self.figure_methods, methods),
+            figure_datasets=keep(self.figure_datasets, datasets),
+            interleaving_datasets=keep(self.interleaving_datasets, datasets),
+            seeds=self.seeds[:seeds] if seeds is not None else self.seeds,
+            interleaving_seeds=self.interleaving_seeds[:seeds] if seeds is not None else self.interleaving_seeds,
+            figure_ratios=tuple(ratios) if ratios is not None else self.figure_ratios,
+        )
+
+
+def load_plan(experiment: str, config_dir: Path = CONFIG_DIR) -> Plan:
+    path = config_dir / "experiment" / f"{experiment}.yaml"
+    if not path.is_file():
+        names = sorted(p.stem for p in (config_dir / "experiment").glob("*.yaml"))
+        raise FileNotFoundError(f"No experiment config {path}; available: {names}.")
+    config = OmegaConf.load(path)
+    block = config.get("reproduce")
+    if block is None:
+        raise ValueError(f"{path} has no 'reproduce:' block, so it does not say what to run.")
+    return Plan(
+        experiment=str(config.get("experiment", experiment)),
+        seeds=tuple(range(int(block.seeds))),
+        methods=tuple(block.methods),
+        datasets=tuple(block.datasets),
+        figure_methods=tuple(block.figure_methods),
+        figure_ratios=tuple(float(r) for r in block.figure_ratios),
+        figure_datasets=tuple(block.figure_datasets),
+        interleaving_seeds=tuple(range(int(block.interleaving_seeds))),
+        interleaving_datasets=tuple(block.interleaving_datasets),
+    )

@@ -1,0 +1,196 @@
+"""Tables 2-6: our mean ± std over seeds beside the paper's value, as Markdown, CSV and LaTeX.
+
+The CSV is tidy (one row per classifier, metric and method) so it can be checked against the raw records;
+the Markdown and LaTeX lay it out like the paper (rows classifier x metric, columns methods).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from glgan.report.labels import (
+    ABLATION_METHODS,
+    CLASSIFIERS,
+    DATASET_LABELS,
+    METRICS,
+    PAPER_RATIO,
+    REFERENCE_METHOD,
+    TABLE_METHODS,
+    TABLES,
+    label,
+)
+
+DECIMALS = 4  # the paper's precision; "best" is decided on the values as printed
+TABLE_COLUMNS = ["dataset", "classifier", "metric", "method", "mean", "std", "n_seeds", "paper", "diff",
+                 "best", "paper_best"]
+
+
+def fmt(value, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    value = round(float(value), DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{value:+.{DECIMALS}f}" if signed else f"{value:.{DECIMALS}f}"
+
+
+def _row_best(values: pd.Series) -> pd.Series:
+    """True where the value (rounded as printed) is the row's maximum; ties are all best; NaN never."""
+    rounded = values.astype(float).round(DECIMALS)
+    if rounded.isna().all():
+        return pd.Series(False, index=values.index)
+    return rounded == rounded.max()
+
+
+def table_frame(summary: pd.DataFrame, paper: pd.DataFrame, dataset: str,
+                methods=TABLE_METHODS) -> pd.DataFrame:
+    """Tidy table of one dataset at r = 0.01: mean, std, seeds, paper value, difference and best flags.
+
+    ``summary`` comes from :func:`glgan.report.records.summarize` (any ratios; only r = 0.01 is used),
+    ``paper`` from :func:`glgan.report.records.load_paper`. Rows cover every classifier x metric x method
+    so a method without records shows as NaN rather than vanishing.
+    """
+    ours = summary[(summary["dataset"] == dataset) & np.isclose(summary["ratio"].astype(float), PAPER_RATIO)]
+    ours = ours.set_index(["classifier", "metric", "method"])
+    theirs = paper[paper["dataset"] == dataset].set_index(["classifier", "metric", "method"])["value"]
+    rows = []
+    for classifier in CLASSIFIERS:
+        for metric in METRICS:
+            for method in methods:
+                key = (classifier, metric, method)
+                mean = float(ours.at[key, "mean"]) if key in ours.index else np.nan
+                std = float(ours.at[key, "std"]) if key in ours.index else np.nan
+                n = int(ours.at[key, "n_seeds"]) if key in ours.index else 0
+                value = float(theirs.get(key, np.nan))
+                rows.append({"dataset": dataset, "classifier": classifier, "metric": metric, "method": method,
+                             "mean": mean, "std": std, "n_seeds": n, "paper": value, "diff": mean - value})
+    table = pd.DataFrame(rows)
+    by_row = table.groupby(["classifier", "metric"], sort=False)
+    table["best"] = by_row["mean"].transform(_row_best).astype(bool)
+    table["paper_best"] = by_row["paper"].transform(_row_best).astype(bool)
+    return table[TABLE_COLUMNS]
+
+
+def header_lines(dataset: str, provenance: dict, experiment: str, missing_reason: str | None) -> list[str]:
+    """The lines under a table's title: data used, seeds, experiment, commits and dates of the records."""
+    number = TABLES[dataset][1] if dataset in TABLES else None
+    title = f"# Table {number}: {DATASET_LABELS.get(dataset, dataset)}" if number else f"# {dataset}"
+    lines = [title, ""]
+    if not provenance:
+        lines += [
+            f"**No records for this dataset in experiment `{experiment}` at r = {PAPER_RATIO}.** "
+            + (missing_reason or "The experiment has not run it yet.")
+            + " Only the paper's numbers are shown.",
+            "",
+        ]
+        return lines
+    variants = provenance["data_variant"]
+    partial = [v for v in variants if v != "complete"]
+    data = "; ".join(provenance["data_source"]) + " — " + "; ".join(variants)
+    lines.append(("**PARTIAL DATA.** " if partial else "") + f"Data: {data}.")
+    seeds = provenance["seeds_per_method"]
+    counts = sorted(set(seeds.values()))
+    if len(counts) == 1:
+        lines.append(f"Seeds: {counts[0]} per method ({', '.join(map(str, provenance['seeds']))}); "
+                     f"r = {PAPER_RATIO}; experiment `{experiment}`.")
+    else:
+        per = ", ".join(f"{label(m)} {n}" for m, n in seeds.items())
+        lines.append(f"Seeds per method: {per}; r = {PAPER_RATIO}; experiment `{experiment}`.")
+    commits = provenance["git_commit"] or ["unknown"]
+    lines.append(f"Records: git commit {', '.join(f'`{c}`' for c in commits)}; finished "
+                 f"{provenance['first_finished']} to {provenance['last_finished']}.")
+    lines += [
+        "Cells: mean ± sample standard deviation over seeds; **bold** = best mean of the row (as printed); "
+        f"second line: the paper's Table {number} value (**bold** = the paper's best) and Δ = ours − paper.",
+        "",
+    ]
+    return lines
+
+
+def _cell_markdown(row) -> str:
+    if row.n_seeds == 0:
+        ours = "—"
+    else:
+        ours = f"{fmt(row['mean'])} ± {fmt(row['std'])}"
+        ours = f"**{ours}**" if row.best else ours
+    paper = fmt(row.paper)
+    paper = f"**{paper}**" if row.paper_best else paper
+    second = f"paper {paper}" + (f", Δ {fmt(row['diff'], signed=True)}" if row.n_seeds and not math.isnan(row.paper) else "")
+    return f"{ours}<br>{second}"
+
+
+def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFrame | None = None) -> str:
+    """The paper-layout Markdown table (plus the ablation block when ``ablations`` has rows)."""
+    methods = list(dict.fromkeys(table["method"]))
+    lines = list(header)
+    lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in methods) + " |")
+    lines.append("|---|---|" + "---|" * len(methods))
+    for (classifier, metric), group in table.groupby(["classifier", "metric"], sort=False):
+        cells = [_cell_markdown(row) for _, row in group.iterrows()]
+        lines.append(f"| {label(classifier)} | {label(metric)} | " + " | ".join(cells) + " |")
+    if ablations is not None and (ablations["n_seeds"] > 0).any():
+        lines += ["", "## Ablations at r = 0.01 (not in the paper's table)", "",
+                  "Auto-only and cGAN appear in the paper only in Figures 3-4, Plain AE only in Figure 5. "
+                  "Mean ± std over the same seeds; GL-GAN repeated for reference.", ""]
+        ab_methods = list(dict.fromkeys(ablations["method"]))
+        lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in ab_methods) + " |")
+        lines.append("|---|---|" + "---|" * len(ab_methods))
+        for (classifier, metric), group in ablations.groupby(["classifier", "metric"], sort=False):
+            cells = [f"{fmt(r['mean'])} ± {fmt(r['std'])}" if r.n_seeds else "—" for _, r in group.iterrows()]
+            lines.append(f"| {label(classifier)} | {label(metric)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _tex_escape(text: str) -> str:
+    return text.replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
+
+
+def render_latex(table: pd.DataFrame, dataset: str, caption_note: str) -> str:
+    """A booktabs table: per classifier x metric one row with ours (mean ± std) and one with the paper."""
+    methods = list(dict.fromkeys(table["method"]))
+    number = TABLES.get(dataset, (None, "?"))[1]
+    lines = [
+        r"% Generated by scripts/make_report.py; needs \usepackage{booktabs}.",
+        r"\begin{table*}[t]",
+        r"\centering\small",
+        rf"\caption{{Table {number} reproduced: {DATASET_LABELS.get(dataset, dataset)}. "
+        + _tex_escape(caption_note) + "}",
+        r"\begin{tabular}{ll" + "c" * len(methods) + "}",
+        r"\toprule",
+        "Classifier & Metric & " + " & ".join(label(m) for m in methods) + r" \\",
+        r"\midrule",
+    ]
+    for (classifier, metric), group in table.groupby(["classifier", "metric"], sort=False):
+        ours, paper = [], []
+        for _, row in group.iterrows():
+            if row.n_seeds:
+                mean = rf"\mathbf{{{fmt(row['mean'])}}}" if row.best else fmt(row["mean"])
+                ours.append(rf"${mean} \pm {fmt(row['std'])}$".replace("—", "-"))
+            else:
+                ours.append("--")
+            value = fmt(row.paper).replace("—", "--")
+            paper.append(rf"\textbf{{{value}}}" if row.paper_best else value)
+        lines.append(f"{label(classifier)} & {label(metric)} & " + " & ".join(ours) + r" \\")
+        lines.append(r" & \quad\textit{paper} & " + " & ".join(rf"\scriptsize {p}" for p in paper) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table*}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_dataset_table(out_dir: Path, dataset: str, summary: pd.DataFrame, paper: pd.DataFrame,
+                        provenance: dict, experiment: str, missing_reason: str | None = None) -> pd.DataFrame:
+    """Write ``<stem>.md``, ``.csv`` and ``.tex`` for ``dataset``; return the tidy table."""
+    stem = TABLES[dataset][0]
+    table = table_frame(summary, paper, dataset)
+    ablations = table_frame(summary, paper, dataset, methods=(*ABLATION_METHODS, REFERENCE_METHOD))
+    header = header_lines(dataset, provenance, experiment, missing_reason)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{stem}.md").write_text(render_markdown(table, header, ablations))
+    extra = ablations[ablations["method"] != REFERENCE_METHOD].assign(best=False, paper_best=False)
+    csv = pd.concat([table.assign(block="paper_table"), extra.assign(block="ablation")], ignore_index=True)
+    csv.insert(1, "experiment", experiment)
+    csv.to_csv(out_dir / f"{stem}.csv", index=False, float_format="%.6f")
+    note = " ".join(line for line in header[2:] if line).replace("**", "").replace("`", "")
+    (out_dir / f"{stem}.tex").write_text(render_latex(table, dataset, note))
+    return table
