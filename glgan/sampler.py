@@ -1,0 +1,468 @@
+"""GL-GAN (Wang, Wang, Fan, Liu, Tang, SDM 2020) as an imbalanced-learn over-sampler.
+
+Also holds :class:`LatentSMOTESampler`, the base that GL-GAN and its ablations ``baselines.AutoOnly`` and
+``baselines.PlainAE`` share: input checks, one-vs-rest over the classes to grow, seeding, the autoencoder
+hyperparameters, and assembling ``X ∪ synthetic``.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import Substitution, check_target_type
+from imblearn.utils._docstring import _random_state_docstring
+from scipy import sparse
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import validate_data
+from torch import nn
+
+from glgan.autoencoder import LatentSet, pretrain_and_interpolate
+from glgan.losses import classifier_loss, discriminator_loss, generator_loss
+from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
+from glgan.torch_utils import as_tensor, check_finite, epochs_bar, resolve_device, seed_from, seeded
+
+__all__ = ["GLGAN", "LatentSMOTESampler", "train_adversarial"]
+
+_positive_int = [Interval(Integral, 1, None, closed="left")]
+_non_negative = [Interval(Real, 0, None, closed="left")]
+_positive = [Interval(Real, 0, None, closed="neither")]
+
+#: Constraints of the autoencoder + latent-SMOTE hyperparameters (GLGAN, AutoOnly, PlainAE).
+AUTOENCODER_PARAMETER_CONSTRAINTS = {
+    **BaseOverSampler._parameter_constraints,
+    "latent_dim": _positive_int,
+    "hidden_dims": [list, tuple],
+    "ae_epochs": _positive_int,
+    "batch_size": _positive_int,
+    "ae_learning_rate": _positive,
+    "weight_decay": _non_negative,
+    "k_neighbors": _positive_int,
+    "output_activation": [StrOptions({"auto", "sigmoid", "linear"})],
+    "device": [StrOptions({"auto", "cpu", "cuda"}), torch.device],
+    "verbose": ["boolean"],
+}
+#: Constraints of Eq. 3.2/3.3's clustering weights (GLGAN, AutoOnly).
+CLUSTERING_PARAMETER_CONSTRAINTS = {
+    "clustering_weight": _non_negative,
+    "minority_scatter_weight": _non_negative,
+    "separation_weight": _non_negative,
+    "scale_invariant_clustering": ["boolean"],
+}
+
+_GAN_BETAS = (0.5, 0.999)  # the usual GAN Adam setting (DCGAN; IBM/BAGAN balancing_gan.py uses beta_1=0.5)
+
+
+class LatentSMOTESampler(BaseOverSampler):
+    """Base of the samplers that pretrain GL-GAN's autoencoder and run SMOTE in its latent space.
+
+    Subclasses define ``__init__`` (storing the hyperparameters named in
+    :data:`AUTOENCODER_PARAMETER_CONSTRAINTS`), ``_parameter_constraints`` and :meth:`_generate`.
+    Each class that ``sampling_strategy_`` asks to grow is treated as the minority against all other rows
+    (one model per such class, seeded in sorted class order from ``random_state``); with two classes this
+    is exactly the paper's binary setting.
+    """
+
+    _clustering = True  # whether Eq. 3.2 is part of the autoencoder loss
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        # Float features only: synthetic rows are real-valued (integer X is converted to float64).
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        X, y = validate_data(
+            self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
+        )
+        return X, y, binarize_y
+
+    def _hidden_dims(self) -> tuple[int, ...]:
+        dims = tuple(self.hidden_dims)
+        if not all(isinstance(h, Integral) and not isinstance(h, bool) and h >= 1 for h in dims):
+            raise ValueError(f"hidden_dims must be a list/tuple of positive integers, got {self.hidden_dims!r}.")
+        return tuple(int(h) for h in dims)
+
+    def _output_activation(self, X: np.ndarray) -> type[nn.Module] | None:
+        in_unit_interval = bool(X.min() >= 0.0 and X.max() <= 1.0)
+        if self.output_activation == "sigmoid" and not in_unit_interval:
+            raise ValueError(
+                "output_activation='sigmoid' can only produce values in (0, 1), but X has values outside "
+                "[0, 1]. Min-max scale X to [0, 1] first, or use output_activation='linear' or 'auto'."
+            )
+        if self.output_activation == "linear" or not in_unit_interval:
+            return None
+        return nn.Sigmoid
+
+    def _latent_set(self, X, minority_mask, n_synthetic, seed, out_activation, desc) -> LatentSet:
+        """Algorithm 1, lines 1-4 with this sampler's autoencoder hyperparameters."""
+        clustering = {
+            "clustering_weight": self.clustering_weight if self._clustering else 0.0,
+            "minority_weight": getattr(self, "minority_scatter_weight", 1.0),
+            "separation_weight": getattr(self, "separation_weight", 1.0),
+            "scale_invariant_clustering": getattr(self, "scale_invariant_clustering", True),
+        }
+        return pretrain_and_interpolate(
+            X, minority_mask, n_synthetic,
+            hidden_dims=self._hidden_dims(), latent_dim=self.latent_dim, epochs=self.ae_epochs,
+            batch_size=self.batch_size, lr=self.ae_learning_rate, weight_decay=self.weight_decay,
+            k_neighbors=self.k_neighbors, seed=seed, out_activation=out_activation,
+            verbose=self.verbose, desc=desc, **clustering,
+        )
+
+    def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
+        """Return ``(synthetic rows as a tensor, training history dict)`` for one class."""
+        raise NotImplementedError
+
+    def _fit_resample(self, X, y):
+        is_sparse = sparse.issparse(X)
+        X_dense = X.toarray() if is_sparse else X
+        self._hidden_dims()  # fail early on a bad architecture
+        out_activation = self._output_activation(X_dense)
+        self.device_ = resolve_device(self.device)
+        # C order: a column-major copy (e.g. from a DataFrame) would change float rounding in matmuls
+        X_t = as_tensor(np.ascontiguousarray(X_dense), self.device_)
+        rng = check_random_state(self.random_state)
+        self.history_ = {}
+        X_new, y_new = [], []
+        for label in sorted(self.sampling_strategy_):
+            n_synthetic = int(self.sampling_strategy_[label])
+            if n_synthetic == 0:
+                continue
+            seed = seed_from(rng)
+            mask = torch.as_tensor(y == label, device=self.device_)
+            with seeded(seed, self.device_):
+                X_syn, history = self._generate(
+                    X_t, mask, n_synthetic, seed, out_activation, f"{type(self).__name__}[{label}]"
+                )
+            check_finite(X_syn.abs().max(), f"synthetic rows for class {label!r}")
+            self.history_[label] = history
+            X_new.append(X_syn.cpu().numpy().astype(X.dtype, copy=False))
+            y_new.append(np.full(n_synthetic, label, dtype=y.dtype))
+        if not X_new:
+            return X, y
+        if is_sparse:
+            X_res = sparse.vstack([X, *(sparse.csr_matrix(part) for part in X_new)], format=X.format)
+        else:
+            X_res = np.vstack([X, *X_new])
+        return X_res, np.hstack([y, *y_new])
+
+
+def _improved(loss: float, best: float, tol: float) -> bool:
+    return loss < best - tol * abs(best) if math.isfinite(best) else True
+
+
+def train_adversarial(
+    X: torch.Tensor,
+    Z: torch.Tensor,
+    targets: torch.Tensor,
+    nets: AdversarialNetworks,
+    *,
+    max_rounds: int,
+    discriminator_epochs: int,
+    classifier_epochs: int,
+    generator_epochs: int,
+    batch_size: int,
+    lr: float,
+    synthetic_weight: float,
+    adversarial_weight: float,
+    classifier_weight: float,
+    patience: int | None,
+    tol: float,
+    generator: torch.Generator,
+    verbose: bool = False,
+    desc: str = "GL-GAN",
+) -> dict[str, list[float]]:
+    """Algorithm 1, lines 5-15: rounds of D-, C- and G-epochs until convergence or ``max_rounds``.
+
+    ``Z`` is the balanced latent set ``Z_maj ∪ Z_min ∪ Z_syn`` whose first ``len(X)`` rows are ``E(X)``
+    (row-aligned with ``X``), ``targets`` its one-hot labels Γ. One epoch visits every code of ``Z``
+    once in ``ceil(|Z| / batch_size)`` minibatches, each paired with an equal share of the real rows.
+    Convergence: the round's mean generator loss (Eq. 3.6) has not improved on the best so far by a
+    relative ``tol`` for ``patience`` consecutive rounds (``patience=None`` always runs ``max_rounds``).
+    """
+    D, C, G = nets.discriminator, nets.classifier, nets.generator
+    n_org, n_z = len(X), len(Z)
+    n_steps = max(1, math.ceil(n_z / batch_size))
+    target_org = targets[:n_org]
+    opt = {
+        "discriminator": torch.optim.Adam(D.parameters(), lr=lr, betas=_GAN_BETAS),
+        "classifier": torch.optim.Adam(C.parameters(), lr=lr, betas=_GAN_BETAS),
+        "generator": torch.optim.Adam(G.parameters(), lr=lr, betas=_GAN_BETAS),
+    }
+
+    def batches():
+        z_order = torch.randperm(n_z, generator=generator).to(Z.device)
+        x_order = torch.randperm(n_org, generator=generator).to(Z.device)
+        return zip(torch.tensor_split(z_order, n_steps), torch.tensor_split(x_order, n_steps))
+
+    def step(name, loss):
+        check_finite(loss, f"{desc} {name} loss")
+        opt[name].zero_grad(set_to_none=True)
+        loss.backward()
+        opt[name].step()
+        return float(loss.detach())
+
+    def discriminator_epoch():
+        losses = []
+        for zi, xi in batches():
+            with torch.no_grad():
+                fake = G(Z[zi])
+            loss = discriminator_loss(
+                real_probability(D, X[xi]), real_probability(D, fake), synthetic_weight=synthetic_weight
+            )
+            losses.append(step("discriminator", loss))
+        return float(np.mean(losses))
+
+    def classifier_epoch():
+        losses = []
+        for zi, xi in batches():
+            with torch.no_grad():
+                fake = G(Z[zi])
+            loss = classifier_loss(C(X[xi]), target_org[xi], C(fake), targets[zi], synthetic_weight=synthetic_weight)
+            losses.append(step("classifier", loss))
+        return float(np.mean(losses))
+
+    def generator_epoch():
+        losses = []
+        for zi, _ in batches():
+            fake = G(Z[zi])
+            paired = zi < n_org  # codes of real rows: Eq. 3.6's reconstruction term
+            loss = generator_loss(
+                fake[paired], X[zi[paired]], real_probability(D, fake), C(fake), targets[zi],
+                adversarial_weight=adversarial_weight, classifier_weight=classifier_weight,
+            )
+            losses.append(step("generator", loss))
+        return float(np.mean(losses))
+
+    history: dict[str, list[float]] = {"discriminator": [], "classifier": [], "generator": []}
+    best, wait = math.inf, 0
+    bar = epochs_bar(max_rounds, verbose, desc)
+    for _ in bar:
+        history["discriminator"].append(np.mean([discriminator_epoch() for _ in range(discriminator_epochs)]))
+        history["classifier"].append(np.mean([classifier_epoch() for _ in range(classifier_epochs)]))
+        for net in (D, C):  # G's epochs train G only
+            net.requires_grad_(False)
+        g_loss = float(np.mean([generator_epoch() for _ in range(generator_epochs)]))
+        for net in (D, C):
+            net.requires_grad_(True)
+        history["generator"].append(g_loss)
+        bar.set_postfix(D=f"{history['discriminator'][-1]:.3g}", C=f"{history['classifier'][-1]:.3g}", G=f"{g_loss:.3g}")
+        if _improved(g_loss, best, tol):
+            best, wait = g_loss, 0
+        else:
+            wait += 1
+            if patience is not None and wait >= patience:
+                break
+    for net in (D, C, G):
+        net.eval()
+    return {k: [float(v) for v in vals] for k, vals in history.items()}
+
+
+@Substitution(
+    sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
+    random_state=_random_state_docstring,
+)
+class GLGAN(LatentSMOTESampler):
+    """GL-GAN over-sampling: latent SMOTE refined by a GAN (Wang et al., SDM 2020, Algorithm 1).
+
+    1. Pretrain an autoencoder (encoder E, decoder Q) on all rows with Eq. 3.3: the reconstruction loss
+       (Eq. 3.1) plus Λ1 times the clustering loss (Eq. 3.2), which draws majority and minority codes
+       into two far-apart clusters, plus Λ2 weight decay.
+    2. Encode, run SMOTE on the minority codes up to the requested count, and form the balanced latent
+       set ``Z = Z_maj ∪ Z_min ∪ Z_syn`` (§3.1.2).
+    3. Initialise D and C from E (plus one layer) and G from Q (§3.4), then repeat discriminator epochs
+       (Eq. 3.4, least squares), classifier epochs (Eq. 3.5, least squares on one-hot labels) and
+       generator epochs (Eq. 3.6 = reconstruction of ``Z_org`` + λ1 adversarial + λ2 classifier term;
+       together Eq. 3.7) until convergence.
+    4. Return ``X ∪ G(Z_syn)``.
+
+    Several classes to grow (the paper's future work): each is handled as the minority against all
+    other rows, with its own model.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {random_state}
+
+    latent_dim : int, default=16
+        Width of the latent code.
+    hidden_dims : list or tuple of int, default=(128,)
+        Hidden widths of E (Q, and so G, mirror them).
+    ae_epochs : int, default=100
+        Autoencoder pretraining epochs (Algorithm 1, line 2).
+    gan_epochs : int, default=30
+        Maximum number of rounds of Algorithm 1's repeat loop (lines 5-15).
+    discriminator_epochs, classifier_epochs, generator_epochs : int, default=1
+        Epochs of D, C and G per round (Algorithm 1, lines 6, 9 and 12).
+    patience : int or None, default=5
+        Stop ("until model convergence") after this many rounds without a relative improvement of
+        ``tol`` in the round's generator loss; None runs all ``gan_epochs`` rounds.
+    tol : float, default=1e-3
+        Relative improvement of the generator loss that resets ``patience``.
+    batch_size : int, default=128
+        Minibatch size of every network (capped at the number of rows).
+    ae_learning_rate : float, default=1e-3
+        Adam learning rate of the autoencoder (betas 0.9, 0.999).
+    gan_learning_rate : float, default=1e-4
+        Adam learning rate of D, C and G (betas 0.5, 0.999).
+    clustering_weight : float, default=1.0
+        Λ1 of Eq. 3.3, the weight of the clustering loss.
+    weight_decay : float, default=1e-5
+        Λ2 of Eq. 3.3: weight of the regulariser ``R(θ) = ½‖θ‖²`` (Adam weight decay).
+    minority_scatter_weight : float, default=1.0
+        λ1 of Eq. 3.2, the weight of the minority-cluster scatter.
+    separation_weight : float, default=1.0
+        λ2 of Eq. 3.2, the weight of the (subtracted) squared distance between the cluster means.
+    scale_invariant_clustering : bool, default=True
+        Evaluate Eq. 3.2 on normalised latent codes (scale- and shift-free), which bounds it below.
+        False uses the raw codes as printed in the paper; that form is unbounded below and the encoder
+        then inflates its codes without limit (measured on USPS: loss -1.2e9 after 100 epochs).
+    synthetic_weight : float, default=1.0
+        λ of Eqs. 3.4 and 3.5, the weight of the terms on generated samples.
+    adversarial_weight : float, default=1.0
+        λ1 of Eq. 3.6 (Λ1 of Eq. 3.7), the weight of the generator's adversarial term.
+    classifier_weight : float, default=1.0
+        λ2 of Eq. 3.6 (Λ2 of Eq. 3.7), the weight of the generator's classifier term.
+    k_neighbors : int, default=5
+        Neighbours of latent SMOTE, clipped to ``n_minority - 1``. With a single minority row every
+        synthetic code is a copy of its code (a warning says so).
+    output_activation : {{"auto", "sigmoid", "linear"}}, default="auto"
+        Last activation of Q and G. "sigmoid" needs X in [0, 1] (min-max scaled); "auto" picks it when
+        X lies in [0, 1] and "linear" otherwise.
+    device : {{"auto", "cpu", "cuda"}} or torch.device, default="auto"
+        Where to train; "auto" uses CUDA when available.
+    verbose : bool, default=False
+        Show tqdm progress bars.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        ``{{class_label: n_samples_to_generate}}``.
+    history_ : dict
+        Per grown class, the per-epoch ``"autoencoder"`` loss and the per-round ``"discriminator"``,
+        ``"classifier"`` and ``"generator"`` losses (the number of rounds run is their length).
+    device_ : torch.device
+        The device used.
+    n_features_in_ : int
+        Number of features seen during ``fit_resample``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Feature names seen during ``fit_resample`` (string names only).
+
+    See Also
+    --------
+    baselines.AutoOnly : GL-GAN without the GAN (decoder Q maps the latent SMOTE codes back).
+    baselines.PlainAE : AutoOnly without the clustering loss.
+
+    Notes
+    -----
+    Deterministic on CPU for a fixed ``random_state``; sparse input is densified. Features should be
+    scaled (the paper's experiments: min-max to [0, 1] on the training rows). A NaN or infinite loss
+    raises :class:`glgan.torch_utils.TrainingDivergedError` instead of returning bad samples.
+
+    References
+    ----------
+    .. [1] W. Wang, S. Wang, W. Fan, Z. Liu, J. Tang, "Global-and-Local Aware Data Generation for the
+       Class Imbalance Problem", SIAM International Conference on Data Mining (SDM), 2020, pp. 307-315.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from glgan import GLGAN
+    >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+    >>> X_res, y_res = GLGAN(ae_epochs=5, gan_epochs=2, random_state=0).fit_resample(X, y)
+    >>> int((y_res == 1).sum()) == int((y_res == 0).sum())
+    True
+    """
+
+    _parameter_constraints = {
+        **AUTOENCODER_PARAMETER_CONSTRAINTS,
+        **CLUSTERING_PARAMETER_CONSTRAINTS,
+        "gan_epochs": _positive_int,
+        "discriminator_epochs": _positive_int,
+        "classifier_epochs": _positive_int,
+        "generator_epochs": _positive_int,
+        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": _non_negative,
+        "gan_learning_rate": _positive,
+        "synthetic_weight": _non_negative,
+        "adversarial_weight": _non_negative,
+        "classifier_weight": _non_negative,
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        latent_dim=16,
+        hidden_dims=(128,),
+        ae_epochs=100,
+        gan_epochs=30,
+        discriminator_epochs=1,
+        classifier_epochs=1,
+        generator_epochs=1,
+        patience=5,
+        tol=1e-3,
+        batch_size=128,
+        ae_learning_rate=1e-3,
+        gan_learning_rate=1e-4,
+        clustering_weight=1.0,
+        weight_decay=1e-5,
+        minority_scatter_weight=1.0,
+        separation_weight=1.0,
+        scale_invariant_clustering=True,
+        synthetic_weight=1.0,
+        adversarial_weight=1.0,
+        classifier_weight=1.0,
+        k_neighbors=5,
+        output_activation="auto",
+        device="auto",
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.random_state = random_state
+        self.latent_dim = latent_dim
+        self.hidden_dims = hidden_dims
+        self.ae_epochs = ae_epochs
+        self.gan_epochs = gan_epochs
+        self.discriminator_epochs = discriminator_epochs
+        self.classifier_epochs = classifier_epochs
+        self.generator_epochs = generator_epochs
+        self.patience = patience
+        self.tol = tol
+        self.batch_size = batch_size
+        self.ae_learning_rate = ae_learning_rate
+        self.gan_learning_rate = gan_learning_rate
+        self.clustering_weight = clustering_weight
+        self.weight_decay = weight_decay
+        self.minority_scatter_weight = minority_scatter_weight
+        self.separation_weight = separation_weight
+        self.scale_invariant_clustering = scale_invariant_clustering
+        self.synthetic_weight = synthetic_weight
+        self.adversarial_weight = adversarial_weight
+        self.classifier_weight = classifier_weight
+        self.k_neighbors = k_neighbors
+        self.output_activation = output_activation
+        self.device = device
+        self.verbose = verbose
+
+    def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
+        latent = self._latent_set(X, minority_mask, n_synthetic, seed, out_activation, f"{desc} autoencoder")
+        nets = init_adversarial_networks(latent.autoencoder, n_classes=2)
+        Z = torch.cat([latent.Z_org, latent.Z_syn])
+        labels = torch.cat([minority_mask.long(), torch.ones(n_synthetic, dtype=torch.long, device=X.device)])
+        targets = nn.functional.one_hot(labels, 2).to(X.dtype)  # Γ: column 0 = rest, column 1 = minority
+        history = train_adversarial(
+            X, Z, targets, nets,
+            max_rounds=self.gan_epochs, discriminator_epochs=self.discriminator_epochs,
+            classifier_epochs=self.classifier_epochs, generator_epochs=self.generator_epochs,
+            batch_size=self.batch_size, lr=self.gan_learning_rate, synthetic_weight=self.synthetic_weight,
+            adversarial_weight=self.adversarial_weight, classifier_weight=self.classifier_weight,
+            patience=self.patience, tol=self.tol, generator=torch.Generator().manual_seed(seed + 1),
+            verbose=self.verbose, desc=desc,
+        )
+        with torch.no_grad():
+            X_syn = nets.generator(latent.Z_syn)
+        return X_syn, {"autoencoder": latent.loss_history, **history}
