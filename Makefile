@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
-.PHONY: setup test test-fast reproduce reproduce-quick report table1 clean-venv
+.PHONY: setup test test-fast reproduce reproduce-quick report table1 bench clean-venv
 JOBS ?= 2
 
 setup: $(STAMP)
@@ -27,7 +27,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	touch $@
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q tests --nbmake notebooks/results.ipynb
 
 reproduce: $(STAMP)
 	$(PY) scripts/reproduce.py --jobs $(JOBS)
@@ -43,6 +43,17 @@ test-fast: $(STAMP)
 
 table1: $(STAMP)
 	$(PY) scripts/table1.py
+
+# Sampler benchmark -> results/bench.md (about 30 min, 1 thread; BENCH_ARGS=--quick for a 2-min smoke run).
+# CTGAN, its external reference, is installed only here and without dependency resolution, which would
+# downgrade pandas (requirements-bench.txt); the check after it fails loudly if a pin moved anyway.
+# The saved output of `make reproduce` (REPRODUCE_LOG, default results/reproduce.log when present) gives its
+# wall time.
+REPRODUCE_LOG ?= $(wildcard results/reproduce.log)
+bench: $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-bench.txt
+	$(PY) -c "import re; from importlib.metadata import version as v; pins = dict(re.findall(r'^([\w-]+)==(\S+)', open('requirements.txt').read(), re.M)); moved = {p: (pin, v(p)) for p, pin in pins.items() if v(p).split('+')[0] != pin}; assert not moved, f'pins moved (wanted, installed): {moved}'"
+	$(PY) scripts/bench.py $(foreach log,$(REPRODUCE_LOG),--reproduce-log $(log)) $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -14,6 +14,7 @@ _WHERE = {
     "CGAN": "baselines.cgan",
     "AutoOnly": "baselines.ablations",
     "PlainAE": "baselines.ablations",
+    "RandomOverSampler": "baselines.random_oversampler",
 }
 
 __all__ = sorted(_WHERE)

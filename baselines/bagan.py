@@ -29,15 +29,9 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 from torch.nn import functional as F
 
-from baselines.cgan import (
-    DEVICE_OPTIONS,
-    GANInput,
-    append_synthetic,
-    check_float_X_y,
-    prepare_gan_input,
-    requested_classes,
-)
+from baselines.cgan import DEVICE_OPTIONS, GANInput, prepare_gan_input, requested_classes
 from glgan.autoencoder import Autoencoder, encode, train_autoencoder
+from glgan.sampler_contract import append_synthetic, check_sampler_input
 from glgan.torch_utils import (
     as_tensor,
     check_finite,
@@ -226,7 +220,7 @@ class BAGAN(BaseOverSampler):
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
-        "hidden_dims": [tuple, list],
+        "hidden_dims": ["array-like"],  # a list, tuple, array, or the ListConfig Hydra passes from a yaml list
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -262,7 +256,7 @@ class BAGAN(BaseOverSampler):
         self.verbose = verbose
 
     def _check_X_y(self, X, y):
-        return check_float_X_y(self, X, y)
+        return check_sampler_input(self, X, y, accept_sparse=True)
 
     def _fit_resample(self, X, y):
         hidden_dims = self._checked_hidden_dims()

@@ -14,6 +14,8 @@ import numpy as np
 from imblearn.over_sampling import SMOTE as _ImblearnSMOTE
 from sklearn.neighbors import NearestNeighbors
 
+from glgan.sampler_contract import check_sampler_input
+
 __all__ = ["SMOTE"]
 
 
@@ -63,6 +65,11 @@ class SMOTE(_ImblearnSMOTE):
     .. [1] N. V. Chawla, K. W. Bowyer, L. O. Hall, W. P. Kegelmeyer, "SMOTE: synthetic minority
        over-sampling technique", Journal of Artificial Intelligence Research 16 (2002) 321-357.
     """
+
+    def _check_X_y(self, X, y):
+        # What imbalanced-learn's SMOTE accepts (dtype="numeric": integer X stays integer, as there), with
+        # the project's checks and error messages.
+        return check_sampler_input(self, X, y, accept_sparse=True, dtype="numeric")
 
     def _validate_estimator(self):
         if isinstance(self.k_neighbors, numbers.Integral):

@@ -16,11 +16,12 @@ import warnings
 import numpy as np
 import smote_variants as sv
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
+
+from glgan.sampler_contract import DenseOnlyMixin, append_synthetic
 
 __all__ = ["MDO", "NRAS"]
 
@@ -82,18 +83,8 @@ def _quiet_library():
         library_logger.setLevel(level)
 
 
-class _SmoteVariantsOverSampler(BaseOverSampler):
+class _SmoteVariantsOverSampler(DenseOnlyMixin, BaseOverSampler):
     """Shared one-vs-rest driver; subclasses name the library class and its parameters."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=False, dtype=[np.float64, np.float32])
-        return X, y, binarize_y
 
     def _library_sampler(self, seed):
         raise NotImplementedError
@@ -139,7 +130,9 @@ class _SmoteVariantsOverSampler(BaseOverSampler):
             X_new.append(X_out[X_out.shape[0] - n_synthetic :].astype(X.dtype, copy=False))
             y_new.append(np.full(n_synthetic, class_label, dtype=y.dtype))
         self.removed_indices_ = np.flatnonzero(~keep)
-        return np.vstack([X[keep], *X_new]), np.concatenate([y[keep], *y_new])
+        if not X_new:
+            return X, y
+        return append_synthetic(X[keep], y[keep], np.concatenate(X_new), np.concatenate(y_new))
 
 
 @Substitution(

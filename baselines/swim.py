@@ -15,11 +15,12 @@ import warnings
 
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
+
+from glgan.sampler_contract import DenseOnlyMixin, append_synthetic
 
 __all__ = ["SWIM"]
 
@@ -28,7 +29,7 @@ __all__ = ["SWIM"]
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_random_state_docstring,
 )
-class SWIM(BaseOverSampler):
+class SWIM(DenseOnlyMixin, BaseOverSampler):
     """Sampling WIth the Majority class, Mahalanobis-distance version.
 
     For each class to grow, every other row is the "majority". In the majority's whitened space (centred
@@ -69,7 +70,9 @@ class SWIM(BaseOverSampler):
     -----
     Input must be dense. Integer features are converted to float64; float32 stays float32 (the geometry
     is computed in float64). A class to grow needs at least two rows, and at least two rows must lie
-    outside it.
+    outside it. Features of extreme magnitude (beyond about 1e154, or below about 1e-160) overflow the
+    covariance in float64; that raises a ``ValueError`` asking to standardise them instead of returning
+    NaN rows.
 
     References
     ----------
@@ -90,20 +93,10 @@ class SWIM(BaseOverSampler):
         self.random_state = random_state
         self.sd = sd
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(self, X=X, y=y, reset=True, accept_sparse=False, dtype=[np.float64, np.float32])
-        return X, y, binarize_y
-
     def _fit_resample(self, X, y):
         rng = check_random_state(self.random_state)
         X64 = np.asarray(X, dtype=np.float64)
-        X_new, y_new, seeds = [X], [y], []
+        X_new, y_new, seeds = [], [], []
         self.covariance_rank_ = {}
         for class_label, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
@@ -115,7 +108,7 @@ class SWIM(BaseOverSampler):
                     f"SWIM needs at least 2 rows in class {class_label} and 2 rows outside it; got "
                     f"{rows.size} and {y.size - rows.size}. Grow this class with RandomOverSampler instead."
                 )
-            picked, synthetic, rank = _swim_one_class(X64[rows], X64[~in_class], n_samples, self.sd, rng)
+            picked, synthetic, rank = _checked_swim_one_class(X64[rows], X64[~in_class], n_samples, self.sd, rng)
             self.covariance_rank_[class_label] = rank
             if rank == 0:
                 warnings.warn(
@@ -128,7 +121,30 @@ class SWIM(BaseOverSampler):
             X_new.append(synthetic.astype(X.dtype, copy=False))
             y_new.append(np.full(n_samples, class_label, dtype=y.dtype))
         self.seed_indices_ = np.concatenate(seeds) if seeds else np.empty(0, dtype=np.intp)
-        return np.vstack(X_new), np.concatenate(y_new)
+        if not X_new:
+            return X, y
+        return append_synthetic(X, y, np.concatenate(X_new), np.concatenate(y_new))
+
+
+def _checked_swim_one_class(X_minority, X_majority, n_samples, sd, rng):
+    """:func:`_swim_one_class`, with a clear error instead of NaN rows when float64 cannot hold the geometry.
+
+    Features of extreme magnitude (e.g. 1e200 or 1e-300) overflow or underflow the covariance
+    eigenvalues (squared singular values); the whitened jitter is then NaN or its range infinite.
+    """
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        try:
+            result = _swim_one_class(X_minority, X_majority, n_samples, sd, rng)
+        except OverflowError:  # numpy's uniform() refuses an infinite range
+            result = None
+    if result is None or not np.isfinite(result[1]).all():
+        scale = float(np.max(np.abs(np.vstack([X_minority, X_majority]))))
+        raise ValueError(
+            f"SWIM produced non-finite rows: the features' magnitude (max |x| = {scale:.3g}) is beyond "
+            "what its covariance computation can represent in float64. Standardise the features first "
+            "(e.g. sklearn.preprocessing.StandardScaler, or min-max scaling to [0, 1])."
+        )
+    return result
 
 
 def _majority_geometry(X_majority):

@@ -78,7 +78,7 @@ def run(cfg: DictConfig) -> Path:
     threads = _threads(cfg)
     limits = threadpool_limits(threads) if threads else contextlib.nullcontext()
     with limits:
-        sampler = instantiate(sampler_config(cfg))
+        sampler = instantiate(sampler_config(cfg), _convert_="all")  # plain lists/dicts, not ListConfig
         if threads and "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(threads)
         classifiers = {name: instantiate(node) for name, node in cfg.classifier.items()}

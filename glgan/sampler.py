@@ -13,17 +13,16 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_target_type
+from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
-from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
 from torch import nn
 
 from glgan.autoencoder import LatentSet, pretrain_and_interpolate
 from glgan.losses import classifier_loss, discriminator_loss, generator_loss
 from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
+from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
 from glgan.torch_utils import as_tensor, check_finite, epochs_bar, resolve_device, seed_from, seeded
 
 __all__ = ["GLGAN", "LatentSMOTESampler", "train_adversarial"]
@@ -36,7 +35,7 @@ _positive = [Interval(Real, 0, None, closed="neither")]
 AUTOENCODER_PARAMETER_CONSTRAINTS = {
     **BaseOverSampler._parameter_constraints,
     "latent_dim": _positive_int,
-    "hidden_dims": [list, tuple],
+    "hidden_dims": ["array-like"],  # a list, tuple, array, or the ListConfig Hydra passes from a yaml list
     "ae_epochs": _positive_int,
     "batch_size": _positive_int,
     "ae_learning_rate": _positive,
@@ -70,12 +69,7 @@ class LatentSMOTESampler(BaseOverSampler):
     _clustering = True  # whether Eq. 3.2 is part of the autoencoder loss
 
     def _check_X_y(self, X, y, accept_sparse=None):
-        # Float features only: synthetic rows are real-valued (integer X is converted to float64).
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X, y = validate_data(
-            self, X=X, y=y, reset=True, accept_sparse=["csr", "csc"], dtype=[np.float64, np.float32]
-        )
-        return X, y, binarize_y
+        return check_sampler_input(self, X, y, accept_sparse=True)
 
     def _hidden_dims(self) -> tuple[int, ...]:
         dims = tuple(self.hidden_dims)
@@ -115,13 +109,11 @@ class LatentSMOTESampler(BaseOverSampler):
         raise NotImplementedError
 
     def _fit_resample(self, X, y):
-        is_sparse = sparse.issparse(X)
-        X_dense = X.toarray() if is_sparse else X
+        X_dense = to_dense(X)
         self._hidden_dims()  # fail early on a bad architecture
         out_activation = self._output_activation(X_dense)
         self.device_ = resolve_device(self.device)
-        # C order: a column-major copy (e.g. from a DataFrame) would change float rounding in matmuls
-        X_t = as_tensor(np.ascontiguousarray(X_dense), self.device_)
+        X_t = as_tensor(X_dense, self.device_)
         rng = check_random_state(self.random_state)
         self.history_ = {}
         X_new, y_new = [], []
@@ -141,11 +133,7 @@ class LatentSMOTESampler(BaseOverSampler):
             y_new.append(np.full(n_synthetic, label, dtype=y.dtype))
         if not X_new:
             return X, y
-        if is_sparse:
-            X_res = sparse.vstack([X, *(sparse.csr_matrix(part) for part in X_new)], format=X.format)
-        else:
-            X_res = np.vstack([X, *X_new])
-        return X_res, np.hstack([y, *y_new])
+        return append_synthetic(X, y, np.concatenate(X_new), np.concatenate(y_new))
 
 
 def _improved(loss: float, best: float, tol: float) -> bool:

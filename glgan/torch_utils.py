@@ -134,5 +134,10 @@ def check_finite(loss: torch.Tensor, what: str) -> torch.Tensor:
 
 
 def as_tensor(X, device: torch.device) -> torch.Tensor:
-    """A float32 tensor on ``device`` (dense input expected)."""
-    return torch.as_tensor(np.asarray(X, dtype=np.float32), device=device)
+    """A C-contiguous float32 tensor on ``device`` (dense input expected).
+
+    C order matters: a column-major array (what pandas hands over) gives a tensor with column-major
+    strides, and matmuls on it take another kernel path whose float rounding differs, so the same
+    values in another memory layout would train a different model.
+    """
+    return torch.as_tensor(np.ascontiguousarray(X, dtype=np.float32), device=device)
