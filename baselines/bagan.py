@@ -30,7 +30,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from baselines.cgan import DEVICE_OPTIONS, GANInput, prepare_gan_input, requested_classes
-from glgan.autoencoder import Autoencoder, encode, train_autoencoder
+from glgan.autoencoder import Autoencoder, forward_in_chunks, train_autoencoder
 from glgan.sampler_contract import append_synthetic, check_sampler_input
 from glgan.torch_utils import (
     as_tensor,
@@ -276,7 +276,7 @@ class BAGAN(BaseOverSampler):
                 ae, X_all, epochs=self.epochs, batch_size=self.batch_size, lr=self.ae_learning_rate,
                 generator=generator, betas=betas, verbose=self.verbose, desc="BAGAN autoencoder",
             )
-            Z = encode(ae.encoder, X_all)
+            Z = forward_in_chunks(ae.encoder, X_all)
             check_finite(Z.abs().max(), "BAGAN latent codes")
             self.latent_means_, self.latent_cholesky_ = class_gaussians(
                 Z.cpu().numpy(), data.y_index, n_classes

@@ -25,7 +25,7 @@ from glgan.torch_utils import check_finite, epochs_bar, minibatches, mlp
 __all__ = [
     "Autoencoder",
     "train_autoencoder",
-    "encode",
+    "forward_in_chunks",
     "latent_smote",
     "LatentSet",
     "pretrain_and_interpolate",
@@ -202,10 +202,12 @@ def train_autoencoder(
 
 
 @torch.no_grad()
-def encode(encoder: nn.Module, X: torch.Tensor, batch_size: int = 4096) -> torch.Tensor:
-    """``E(X)`` in evaluation mode, in chunks to bound memory."""
-    encoder.eval()
-    return torch.cat([encoder(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
+@torch.no_grad()
+def forward_in_chunks(network: nn.Module, X: torch.Tensor, batch_size: int = 4096) -> torch.Tensor:
+    """``network(X)`` in evaluation mode, chunk by chunk and without autograd, so that the memory beyond
+    the input and output stays bounded by the chunk, not by ``len(X)`` (``E(X)``, ``Q(Z_syn)``, ``G(Z_syn)``)."""
+    network.eval()
+    return torch.cat([network(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
 
 
 def latent_smote(
@@ -307,7 +309,7 @@ def pretrain_and_interpolate(
         minority_weight=minority_weight, separation_weight=separation_weight,
         scale_invariant_clustering=scale_invariant_clustering, verbose=verbose, desc=desc,
     )
-    Z_org = encode(ae.encoder, X)
+    Z_org = forward_in_chunks(ae.encoder, X)
     check_finite(Z_org.abs().max(), f"{desc} latent codes")
     Z_syn = latent_smote(
         Z_org.cpu().numpy(), minority_mask.cpu().numpy(), n_synthetic,

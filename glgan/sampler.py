@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from glgan.autoencoder import LatentSet, pretrain_and_interpolate
+from glgan.autoencoder import LatentSet, forward_in_chunks, pretrain_and_interpolate
 from glgan.losses import classifier_loss, discriminator_loss, generator_loss
 from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
 from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
@@ -451,6 +451,5 @@ class GLGAN(LatentSMOTESampler):
             patience=self.patience, tol=self.tol, generator=torch.Generator().manual_seed(seed + 1),
             verbose=self.verbose, desc=desc,
         )
-        with torch.no_grad():
-            X_syn = nets.generator(latent.Z_syn)
+        X_syn = forward_in_chunks(nets.generator, latent.Z_syn)
         return X_syn, {"autoencoder": latent.loss_history, **history}
