@@ -10,7 +10,7 @@ Follows IBM/BAGAN ``balancing_gan.py`` (HEAD b57fc15) with MLPs in place of its 
    D label G(z) as the class z was drawn for.
 
 New rows for class c are G(z) with z ~ N(mu_c, Sigma_c). Every adaptation to vectors is listed in
-``docs/notes/gan_baselines.md``.
+``docs/REPRODUCTION.md`` (§9).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class BAGAN(BaseOverSampler):
 
     epochs : int, default=50
         Autoencoder epochs and, separately, GAN epochs (the reference trains both for the same
-        number; its ``run.sh`` uses 150 on MNIST). See ``docs/notes/gan_baselines.md`` for the cost
+        number; its ``run.sh`` uses 150 on MNIST). See ``docs/REPRODUCTION.md`` (§9) for the cost
         trade-off.
 
     batch_size : int, default=128

@@ -3,7 +3,7 @@
 G(z, y) and D(x, y) are one-hidden-layer ReLU MLPs with sigmoid outputs, trained with the vanilla
 logistic losses (non-saturating for G), Adam at its default settings and one D step per G step. New
 rows for a class c are G(z, c) with z ~ U(-1, 1). The paper's hyperparameters were tuned per dataset;
-the default widths and training length here follow fixed rules, see ``docs/notes/gan_baselines.md``.
+the default widths and training length here follow fixed rules, see ``docs/REPRODUCTION.md`` (§9).
 
 The module also holds the GAN-specific input plumbing shared with :mod:`baselines.bagan` (min-max scaling,
 class indices); input checks and output assembly are :mod:`glgan.sampler_contract`'s.
@@ -172,7 +172,7 @@ class CGAN(BaseOverSampler):
         Passes over the training rows. ``"auto"`` trains the fewest whole epochs that give at least
         500 updates of D and of G (42 epochs on USPS at r = 0.01, 30 on Madelon), so the cost does not
         grow with the number of rows. The paper used 2000-10000 epochs on datasets of a few hundred
-        rows; see ``docs/notes/gan_baselines.md`` for the cost trade-off behind this default.
+        rows; see ``docs/REPRODUCTION.md`` (§9) for the cost trade-off behind this default.
 
     batch_size : int, default=64
         Rows per minibatch (the last, smaller batch is kept).
