@@ -245,8 +245,13 @@ def latent_smote(
         k_neighbors=min(int(k_neighbors), n_min - 1),
         random_state=random_state,
     )
-    Z_res, _ = smote.fit_resample(Z, minority_mask.astype(np.int64))
-    return Z_res[len(Z) :]  # imblearn appends the synthetic rows after the originals
+    # SMOTE's new codes depend only on the minority codes (their order, their neighbours, the seed), so
+    # only they and one other row (SMOTE needs two classes) go in: copying all n codes would make the
+    # memory of this step grow with the majority.
+    other = Z[~minority_mask][:1] if (~minority_mask).any() else np.zeros((1, Z.shape[1]), dtype=Z.dtype)
+    Z_in = np.vstack([other, Z[minority_mask]])
+    Z_res, _ = smote.fit_resample(Z_in, np.r_[0, np.ones(n_min, dtype=np.int64)])
+    return Z_res[len(Z_in) :]  # imblearn appends the synthetic rows after the originals
 
 
 @dataclass
