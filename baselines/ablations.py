@@ -11,7 +11,6 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 
-from glgan.autoencoder import forward_in_chunks
 from glgan.sampler import AUTOENCODER_PARAMETER_CONSTRAINTS, CLUSTERING_PARAMETER_CONSTRAINTS, LatentSMOTESampler
 
 __all__ = ["AutoOnly", "PlainAE"]
@@ -57,8 +56,7 @@ class _DecodeLatentSMOTE(LatentSMOTESampler):
 
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
         latent = self._latent_set(X, minority_mask, n_synthetic, seed, out_activation, f"{desc} autoencoder")
-        X_syn = forward_in_chunks(latent.autoencoder.decoder, latent.Z_syn)
-        return X_syn, {"autoencoder": latent.loss_history}
+        return latent.autoencoder.decoder, latent.Z_syn, {"autoencoder": latent.loss_history}
 
 
 @Substitution(

@@ -20,7 +20,7 @@ from imblearn.over_sampling import SMOTE
 from torch import nn
 
 from glgan.losses import autoencoder_loss
-from glgan.torch_utils import check_finite, epochs_bar, minibatches, mlp
+from glgan.torch_utils import check_all_finite, check_finite, epochs_bar, minibatches, mlp
 
 __all__ = [
     "Autoencoder",
@@ -202,12 +202,23 @@ def train_autoencoder(
 
 
 @torch.no_grad()
-@torch.no_grad()
-def forward_in_chunks(network: nn.Module, X: torch.Tensor, batch_size: int = 4096) -> torch.Tensor:
-    """``network(X)`` in evaluation mode, chunk by chunk and without autograd, so that the memory beyond
-    the input and output stays bounded by the chunk, not by ``len(X)`` (``E(X)``, ``Q(Z_syn)``, ``G(Z_syn)``)."""
+def forward_in_chunks(
+    network: nn.Module, X: torch.Tensor, batch_size: int = 4096, out: torch.Tensor | None = None
+) -> torch.Tensor:
+    """``network(X)`` in evaluation mode, chunk by chunk and without autograd (``E(X)``, ``Q(Z_syn)``, ``G(Z_syn)``).
+
+    The memory beyond the input and the output stays bounded by the chunk, not by ``len(X)``. With
+    ``out`` (any dtype or device; e.g. a view of the array the sampler returns) each chunk is written
+    straight into it, so not even the output is held twice.
+    """
     network.eval()
-    return torch.cat([network(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
+    if out is None:
+        return torch.cat([network(X[i : i + batch_size]) for i in range(0, len(X), batch_size)])
+    if len(out) != len(X):
+        raise ValueError(f"forward_in_chunks: out has {len(out)} rows for {len(X)} inputs")
+    for i in range(0, len(X), batch_size):
+        out[i : i + batch_size].copy_(network(X[i : i + batch_size]))
+    return out
 
 
 def latent_smote(
@@ -248,7 +259,8 @@ def latent_smote(
     # SMOTE's new codes depend only on the minority codes (their order, their neighbours, the seed), so
     # only they and one other row (SMOTE needs two classes) go in: copying all n codes would make the
     # memory of this step grow with the majority.
-    other = Z[~minority_mask][:1] if (~minority_mask).any() else np.zeros((1, Z.shape[1]), dtype=Z.dtype)
+    rest = ~minority_mask
+    other = Z[[int(np.argmax(rest))]] if rest.any() else np.zeros((1, Z.shape[1]), dtype=Z.dtype)
     Z_in = np.vstack([other, Z[minority_mask]])
     Z_res, _ = smote.fit_resample(Z_in, np.r_[0, np.ones(n_min, dtype=np.int64)])
     return Z_res[len(Z_in) :]  # imblearn appends the synthetic rows after the originals
@@ -262,18 +274,28 @@ class LatentSet:
     ----------
     autoencoder : Autoencoder
         The trained E and Q (evaluation mode).
-    Z_org : torch.Tensor of shape (n_samples, latent_dim)
-        ``E(X)``, row-aligned with ``X``.
-    Z_syn : torch.Tensor of shape (n_synthetic, latent_dim)
-        Latent SMOTE codes, on the same device.
+    Z : torch.Tensor of shape (n_samples + n_synthetic, latent_dim)
+        The latent set ``Z_org ∪ Z_syn`` of §3.1.2, held once; :attr:`Z_org` and :attr:`Z_syn` are views.
+    n_org : int
+        Number of real rows (``len(X)``).
     loss_history : list of float
         Per-epoch autoencoder loss.
     """
 
     autoencoder: Autoencoder
-    Z_org: torch.Tensor
-    Z_syn: torch.Tensor
+    Z: torch.Tensor
+    n_org: int
     loss_history: list[float]
+
+    @property
+    def Z_org(self) -> torch.Tensor:
+        """``E(X)``, row-aligned with ``X``."""
+        return self.Z[: self.n_org]
+
+    @property
+    def Z_syn(self) -> torch.Tensor:
+        """The latent SMOTE codes."""
+        return self.Z[self.n_org :]
 
 
 def pretrain_and_interpolate(
@@ -314,10 +336,12 @@ def pretrain_and_interpolate(
         minority_weight=minority_weight, separation_weight=separation_weight,
         scale_invariant_clustering=scale_invariant_clustering, verbose=verbose, desc=desc,
     )
-    Z_org = forward_in_chunks(ae.encoder, X)
-    check_finite(Z_org.abs().max(), f"{desc} latent codes")
-    Z_syn = latent_smote(
-        Z_org.cpu().numpy(), minority_mask.cpu().numpy(), n_synthetic,
+    n = len(X)
+    Z = torch.empty((n + n_synthetic, latent_dim), dtype=X.dtype, device=X.device)
+    forward_in_chunks(ae.encoder, X, out=Z[:n])
+    check_all_finite(Z[:n], f"{desc} latent codes")
+    Z[n:] = torch.as_tensor(latent_smote(
+        Z[:n].cpu().numpy(), minority_mask.cpu().numpy(), n_synthetic,
         k_neighbors=k_neighbors, random_state=seed,
-    )
-    return LatentSet(ae, Z_org, torch.as_tensor(Z_syn, device=X.device), history)
+    ), device=X.device)
+    return LatentSet(ae, Z, n, history)

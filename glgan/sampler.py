@@ -22,8 +22,10 @@ from torch import nn
 from glgan.autoencoder import LatentSet, forward_in_chunks, pretrain_and_interpolate
 from glgan.losses import classifier_loss, discriminator_loss, generator_loss
 from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
-from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
-from glgan.torch_utils import as_tensor, check_finite, epochs_bar, resolve_device, seed_from, seeded
+from glgan.sampler_contract import append_synthetic, check_sampler_input, room_for_synthetic, to_dense
+from glgan.torch_utils import (
+    as_tensor, check_all_finite, check_finite, epochs_bar, resolve_device, seed_from, seeded,
+)
 
 __all__ = ["GLGAN", "LatentSMOTESampler", "train_adversarial"]
 
@@ -105,7 +107,7 @@ class LatentSMOTESampler(BaseOverSampler):
         )
 
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
-        """Return ``(synthetic rows as a tensor, training history dict)`` for one class."""
+        """Train on one class; return ``(network, codes, history)``: its synthetic rows are ``network(codes)``."""
         raise NotImplementedError
 
     def _fit_resample(self, X, y):
@@ -116,24 +118,28 @@ class LatentSMOTESampler(BaseOverSampler):
         X_t = as_tensor(X_dense, self.device_)
         rng = check_random_state(self.random_state)
         self.history_ = {}
-        X_new, y_new = [], []
-        for label in sorted(self.sampling_strategy_):
-            n_synthetic = int(self.sampling_strategy_[label])
-            if n_synthetic == 0:
-                continue
+        grown = [(label, int(self.sampling_strategy_[label])) for label in sorted(self.sampling_strategy_)]
+        grown = [(label, n) for label, n in grown if n > 0]
+        if not grown:
+            return X, y
+        X_res, tail = room_for_synthetic(X, sum(n for _, n in grown))
+        start = 0
+        for label, n_synthetic in grown:
             seed = seed_from(rng)
             mask = torch.as_tensor(y == label, device=self.device_)
             with seeded(seed, self.device_):
-                X_syn, history = self._generate(
+                network, codes, history = self._generate(
                     X_t, mask, n_synthetic, seed, out_activation, f"{type(self).__name__}[{label}]"
                 )
-            check_finite(X_syn.abs().max(), f"synthetic rows for class {label!r}")
+            rows = tail[start : start + n_synthetic]
+            forward_in_chunks(network, codes, out=torch.from_numpy(rows))
+            check_all_finite(rows, f"synthetic rows for class {label!r}")
             self.history_[label] = history
-            X_new.append(X_syn.cpu().numpy().astype(X.dtype, copy=False))
-            y_new.append(np.full(n_synthetic, label, dtype=y.dtype))
-        if not X_new:
-            return X, y
-        return append_synthetic(X, y, np.concatenate(X_new), np.concatenate(y_new))
+            start += n_synthetic
+        y_new = np.concatenate([np.full(n, label, dtype=y.dtype) for label, n in grown])
+        if X_res is None:
+            return append_synthetic(X, y, tail, y_new)
+        return X_res, np.concatenate([y, y_new])
 
 
 def _improved(loss: float, best: float, tol: float) -> bool:
@@ -143,7 +149,7 @@ def _improved(loss: float, best: float, tol: float) -> bool:
 def train_adversarial(
     X: torch.Tensor,
     Z: torch.Tensor,
-    targets: torch.Tensor,
+    is_minority: torch.Tensor,
     nets: AdversarialNetworks,
     *,
     max_rounds: int,
@@ -164,7 +170,8 @@ def train_adversarial(
     """Algorithm 1, lines 5-15: rounds of D-, C- and G-epochs until convergence or ``max_rounds``.
 
     ``Z`` is the balanced latent set ``Z_maj ∪ Z_min ∪ Z_syn`` whose first ``len(X)`` rows are ``E(X)``
-    (row-aligned with ``X``), ``targets`` its one-hot labels Γ. One epoch visits every code of ``Z``
+    (row-aligned with ``X``), ``is_minority`` its bool labels; the one-hot labels Γ (column 0 = rest,
+    column 1 = minority) are built per minibatch, so nothing but ``Z`` and the shuffles grows with n. One epoch visits every code of ``Z``
     once in ``ceil(|Z| / batch_size)`` minibatches, each paired with an equal share of the real rows.
     Convergence: the round's mean generator loss (Eq. 3.6) has not improved on the best so far by a
     relative ``tol`` for ``patience`` consecutive rounds (``patience=None`` always runs ``max_rounds``).
@@ -172,7 +179,9 @@ def train_adversarial(
     D, C, G = nets.discriminator, nets.classifier, nets.generator
     n_org, n_z = len(X), len(Z)
     n_steps = max(1, math.ceil(n_z / batch_size))
-    target_org = targets[:n_org]
+
+    def targets(idx):
+        return nn.functional.one_hot(is_minority[idx].long(), 2).to(X.dtype)
     opt = {
         "discriminator": torch.optim.Adam(D.parameters(), lr=lr, betas=_GAN_BETAS),
         "classifier": torch.optim.Adam(C.parameters(), lr=lr, betas=_GAN_BETAS),
@@ -207,7 +216,7 @@ def train_adversarial(
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
-            loss = classifier_loss(C(X[xi]), target_org[xi], C(fake), targets[zi], synthetic_weight=synthetic_weight)
+            loss = classifier_loss(C(X[xi]), targets(xi), C(fake), targets(zi), synthetic_weight=synthetic_weight)
             losses.append(step("classifier", loss))
         return float(np.mean(losses))
 
@@ -217,7 +226,7 @@ def train_adversarial(
             fake = G(Z[zi])
             paired = zi < n_org  # codes of real rows: Eq. 3.6's reconstruction term
             loss = generator_loss(
-                fake[paired], X[zi[paired]], real_probability(D, fake), C(fake), targets[zi],
+                fake[paired], X[zi[paired]], real_probability(D, fake), C(fake), targets(zi),
                 adversarial_weight=adversarial_weight, classifier_weight=classifier_weight,
             )
             losses.append(step("generator", loss))
@@ -439,11 +448,9 @@ class GLGAN(LatentSMOTESampler):
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
         latent = self._latent_set(X, minority_mask, n_synthetic, seed, out_activation, f"{desc} autoencoder")
         nets = init_adversarial_networks(latent.autoencoder, n_classes=2)
-        Z = torch.cat([latent.Z_org, latent.Z_syn])
-        labels = torch.cat([minority_mask.long(), torch.ones(n_synthetic, dtype=torch.long, device=X.device)])
-        targets = nn.functional.one_hot(labels, 2).to(X.dtype)  # Γ: column 0 = rest, column 1 = minority
+        is_minority = torch.cat([minority_mask, minority_mask.new_ones(n_synthetic)])
         history = train_adversarial(
-            X, Z, targets, nets,
+            X, latent.Z, is_minority, nets,
             max_rounds=self.gan_epochs, discriminator_epochs=self.discriminator_epochs,
             classifier_epochs=self.classifier_epochs, generator_epochs=self.generator_epochs,
             batch_size=self.batch_size, lr=self.gan_learning_rate, synthetic_weight=self.synthetic_weight,
@@ -451,5 +458,4 @@ class GLGAN(LatentSMOTESampler):
             patience=self.patience, tol=self.tol, generator=torch.Generator().manual_seed(seed + 1),
             verbose=self.verbose, desc=desc,
         )
-        X_syn = forward_in_chunks(nets.generator, latent.Z_syn)
-        return X_syn, {"autoencoder": latent.loss_history, **history}
+        return nets.generator, latent.Z_syn, {"autoencoder": latent.loss_history, **history}

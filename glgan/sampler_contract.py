@@ -9,7 +9,7 @@ the others may densify with :func:`to_dense`. Each failure is a ``ValueError`` (
 
 Out: :func:`append_synthetic` returns ``X`` unchanged followed by the synthetic rows, in ``X``'s
 container (dense, or sparse in ``X``'s format) and dtype, and ``y`` followed by their labels in ``y``'s
-dtype.
+dtype. :func:`room_for_synthetic` gives the same result for samplers that write their rows in place.
 
 imbalanced-learn's ``fit_resample`` calls ``_check_X_y`` before it computes ``sampling_strategy_`` and
 before ``_fit_resample``, so these checks run on every input before any sampler code does.
@@ -24,7 +24,8 @@ from sklearn.utils.validation import _num_samples, validate_data
 
 FLOAT_DTYPES = [np.float64, np.float32]
 
-__all__ = ["check_one_label_per_row", "check_sampler_input", "DenseOnlyMixin", "to_dense", "append_synthetic"]
+__all__ = ["check_one_label_per_row", "check_sampler_input", "DenseOnlyMixin", "to_dense", "append_synthetic",
+           "room_for_synthetic"]
 
 
 def check_one_label_per_row(X, y) -> None:
@@ -43,6 +44,10 @@ def check_one_label_per_row(X, y) -> None:
 
 def _check_finite(sampler, X) -> None:
     values = X.data if sparse.issparse(X) else X
+    # Fast path without an n x d temporary (as scikit-learn's own check): a NaN or inf makes the sum
+    # non-finite; a non-finite sum of finite values (overflow) falls through to the exact check.
+    if np.isfinite(np.sum(values, dtype=np.float64)):
+        return
     finite = np.isfinite(values)
     if finite.all():
         return
@@ -117,3 +122,18 @@ def append_synthetic(X, y, X_new: np.ndarray, y_new: np.ndarray):
     if sparse.issparse(X):
         return sparse.vstack([X, sparse.csr_matrix(X_new)], format=X.format), y_res
     return np.concatenate([X, X_new]), y_res
+
+
+def room_for_synthetic(X, n_new: int):
+    """``(X_res, tail)``: room for ``n_new`` synthetic rows, to be filled in place.
+
+    For dense ``X``, ``X_res`` is a new array of ``len(X) + n_new`` rows in ``X``'s dtype that starts with
+    ``X`` and ``tail`` is a view of its last ``n_new`` rows, so the synthetic rows are never held twice.
+    For sparse ``X``, ``X_res`` is None and ``tail`` a dense array; pass it to :func:`append_synthetic`.
+    """
+    n_features = X.shape[1]
+    if sparse.issparse(X):
+        return None, np.empty((n_new, n_features), dtype=X.dtype)
+    X_res = np.empty((X.shape[0] + n_new, n_features), dtype=X.dtype)
+    X_res[: X.shape[0]] = X
+    return X_res, X_res[X.shape[0] :]

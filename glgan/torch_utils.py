@@ -26,6 +26,7 @@ __all__ = [
     "minibatches",
     "epochs_bar",
     "check_finite",
+    "check_all_finite",
     "as_tensor",
 ]
 
@@ -131,6 +132,20 @@ def check_finite(loss: torch.Tensor, what: str) -> torch.Tensor:
             "learning rate, or check the input for extreme values."
         )
     return loss
+
+
+def check_all_finite(values: torch.Tensor | np.ndarray, what: str) -> None:
+    """:func:`check_finite` on ``max |values|``, computed from the minimum and maximum.
+
+    Both propagate NaN and show ±inf, so no temporary as large as ``values`` is made (``abs()`` would
+    make one the size of the synthetic data).
+    """
+    values = torch.as_tensor(values)  # shares a NumPy array's memory
+    if values.numel() == 0:
+        return
+    low, high = float(values.min()), float(values.max())
+    largest = math.nan if math.isnan(low) or math.isnan(high) else max(abs(low), abs(high))
+    check_finite(torch.tensor(largest), what)
 
 
 def as_tensor(X, device: torch.device) -> torch.Tensor:

@@ -14,7 +14,13 @@ from sklearn.model_selection import cross_val_score
 
 import glgan.sampler as sampler_module
 from glgan import GLGAN
-from glgan.autoencoder import Autoencoder, latent_smote, train_autoencoder
+from glgan.autoencoder import (
+    Autoencoder,
+    forward_in_chunks,
+    latent_smote,
+    pretrain_and_interpolate,
+    train_autoencoder,
+)
 from glgan.losses import (
     autoencoder_loss,
     classifier_loss,
@@ -24,7 +30,8 @@ from glgan.losses import (
     reconstruction_loss,
 )
 from glgan.networks import init_adversarial_networks, real_probability
-from glgan.torch_utils import TrainingDivergedError
+from glgan.sampler_contract import room_for_synthetic
+from glgan.torch_utils import TrainingDivergedError, check_all_finite
 
 TINY = dict(latent_dim=2, hidden_dims=(8,), ae_epochs=2, gan_epochs=2, batch_size=256, device="cpu")
 
@@ -279,3 +286,52 @@ def test_verbose_shows_progress_bars(capsys):
 @parametrize_with_checks([GLGAN(random_state=0, **TINY)])
 def test_imblearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+# --- memory: nothing but the latent set and the output grows with n -----------------------------------
+
+def test_forward_in_chunks_writes_into_out_exactly_as_it_returns():
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Sigmoid())
+    X = torch.rand(10, 3)
+    returned = forward_in_chunks(net, X, batch_size=4)
+    out64 = np.zeros((10, 4))
+    forward_in_chunks(net, X, batch_size=4, out=torch.from_numpy(out64))
+    torch.testing.assert_close(returned, net(X).detach())
+    np.testing.assert_array_equal(out64, returned.numpy().astype(np.float64))  # cast exactly, in place
+    with pytest.raises(ValueError, match="out has 9 rows for 10 inputs"):
+        forward_in_chunks(net, X, out=torch.zeros(9, 4))
+
+
+def test_room_for_synthetic_dense_shares_memory_and_sparse_is_separate():
+    X = np.arange(6, dtype=np.float32).reshape(3, 2)
+    X_res, tail = room_for_synthetic(X, 2)
+    assert X_res.shape == (5, 2) and X_res.dtype == np.float32 and np.shares_memory(X_res, tail)
+    np.testing.assert_array_equal(X_res[:3], X)
+    tail[:] = 7.0
+    assert (X_res[3:] == 7.0).all()
+    from scipy import sparse
+
+    none, dense_tail = room_for_synthetic(sparse.csr_matrix(X), 2)
+    assert none is None and dense_tail.shape == (2, 2)
+
+
+def test_latent_set_holds_z_once_with_org_and_syn_as_views():
+    X, y = unit_data(n_features=4)
+    X_t, mask = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y == 1)
+    latent = pretrain_and_interpolate(
+        X_t, mask, 30, hidden_dims=(8,), latent_dim=3, epochs=2, batch_size=64, lr=1e-3, weight_decay=0.0,
+        clustering_weight=1.0, minority_weight=1.0, separation_weight=1.0, k_neighbors=5, seed=0,
+    )
+    assert latent.Z.shape == (len(X) + 30, 3)
+    assert latent.Z_org.data_ptr() == latent.Z.data_ptr() and latent.Z_syn.shape == (30, 3)
+    np.testing.assert_array_equal(latent.Z_org.numpy(), forward_in_chunks(latent.autoencoder.encoder, X_t).numpy())
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_check_all_finite_finds_any_non_finite_value(bad):
+    values = np.zeros((50, 3), dtype=np.float32)
+    check_all_finite(values, "rows")
+    check_all_finite(values[:0], "no rows")
+    values[17, 2] = bad
+    with pytest.raises(TrainingDivergedError, match="synthetic rows became (nan|inf)"):
+        check_all_finite(values, "synthetic rows")
