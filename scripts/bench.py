@@ -779,7 +779,12 @@ def main(argv=None) -> int:
         return 0
     saved = args.out.with_suffix(".json")
     if args.render_only:
-        log(f"wrote {write_report(args, load_measurements(saved))} from {saved}")
+        measured = load_measurements(saved)
+        shown = " ".join(shlex.quote(_shown(a)) for a in ["python", "scripts/bench.py", *args.argv])
+        when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        measured["setup"] = [*measured["setup"], f"- Rewritten from the saved measurements by `{shown}` on "
+                             f"{when} UTC (nothing re-measured)."]
+        log(f"wrote {write_report(args, measured)} from {saved}")
         return 0
     if not args.no_ctgan:
         try:

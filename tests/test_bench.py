@@ -53,6 +53,7 @@ def test_end_to_end_tiny_run_writes_every_section(bench, tmp_path):
     assert bench.main(["--render-only", "--out", str(out)]) == 0
     rerendered = out.read_text()
     assert "not measured in this run" in rerendered and smote_100 in rerendered
+    assert "Rewritten from the saved measurements by `python scripts/bench.py --render-only" in rerendered
 
 
 def test_worker_measures_one_fit_in_process(bench):
