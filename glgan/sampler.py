@@ -118,8 +118,7 @@ class LatentSMOTESampler(BaseOverSampler):
         X_t = as_tensor(X_dense, self.device_)
         rng = check_random_state(self.random_state)
         self.history_ = {}
-        grown = [(label, int(self.sampling_strategy_[label])) for label in sorted(self.sampling_strategy_)]
-        grown = [(label, n) for label, n in grown if n > 0]
+        grown = [(label, int(n)) for label, n in sorted(self.sampling_strategy_.items()) if n > 0]
         if not grown:
             return X, y
         X_res, tail = room_for_synthetic(X, sum(n for _, n in grown))
@@ -171,8 +170,9 @@ def train_adversarial(
 
     ``Z`` is the balanced latent set ``Z_maj ∪ Z_min ∪ Z_syn`` whose first ``len(X)`` rows are ``E(X)``
     (row-aligned with ``X``), ``is_minority`` its bool labels; the one-hot labels Γ (column 0 = rest,
-    column 1 = minority) are built per minibatch, so nothing but ``Z`` and the shuffles grows with n. One epoch visits every code of ``Z``
-    once in ``ceil(|Z| / batch_size)`` minibatches, each paired with an equal share of the real rows.
+    column 1 = minority) are built per minibatch, so nothing but ``Z`` and the shuffles grows with n.
+    One epoch visits every code of ``Z`` once in ``ceil(|Z| / batch_size)`` minibatches, each paired with
+    an equal share of the real rows.
     Convergence: the round's mean generator loss (Eq. 3.6) has not improved on the best so far by a
     relative ``tol`` for ``patience`` consecutive rounds (``patience=None`` always runs ``max_rounds``).
     """
@@ -182,6 +182,7 @@ def train_adversarial(
 
     def targets(idx):
         return nn.functional.one_hot(is_minority[idx].long(), 2).to(X.dtype)
+
     opt = {
         "discriminator": torch.optim.Adam(D.parameters(), lr=lr, betas=_GAN_BETAS),
         "classifier": torch.optim.Adam(C.parameters(), lr=lr, betas=_GAN_BETAS),

@@ -23,8 +23,8 @@ fi
 "$PYTHON" -c "import torch; print('gpu_check:', torch.cuda.get_device_name(0), '| torch', torch.__version__, '| CUDA', torch.version.cuda)"
 
 status=0
-timeout 290 "$PYTHON" scripts/bench.py --device cuda --methods glgan,smote --no-ctgan --time-limit 45 --scaling-time-limit 45 \
-    --out results/bench_gpu.md "$@" || status=$?
+timeout 290 "$PYTHON" scripts/bench.py --device cuda --methods glgan,smote --no-ctgan --time-limit 45 \
+    --scaling-time-limit 45 --out results/bench_gpu.md "$@" || status=$?
 if [ "$status" -eq 124 ]; then
     echo "gpu_check: FAILED - the run exceeded 290 s; results/bench_gpu.md was not written." >&2
 elif [ "$status" -ne 0 ]; then

@@ -32,8 +32,8 @@ def test_end_to_end_tiny_run_writes_every_section(bench, tmp_path):
                    "[sweep 1/1] usps tables: 110 cells (11 methods x 10 seeds x r=0.01), 110 to run | elapsed 0:00:01\n"
                    "reproduce: finished | elapsed 0:41:07\n")
     code = bench.main(["--datasets", "none", "--methods", "smote,glgan", "--sizes", "100,1000000",
-                       "--features", "4", "--no-ctgan", "--time-limit", "1e-9", "--scaling-time-limit", "1e-9", "--reproduce-log", str(log),
-                       "--out", str(out)])
+                       "--features", "4", "--no-ctgan", "--time-limit", "1e-9", "--scaling-time-limit", "1e-9",
+                       "--reproduce-log", str(log), "--out", str(out)])
     text = out.read_text()
     assert code == 0
     for heading in ("## Setup", "## Held datasets", "## Synthetic data", "### GL-GAN scaling",
