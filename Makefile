@@ -15,6 +15,7 @@ export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
 .PHONY: setup test test-fast reproduce reproduce-quick report table1 bench clean-venv
+.PHONY: benchmark benchmark-dev benchmark-quick
 JOBS ?= 2
 
 setup: $(STAMP)
@@ -34,6 +35,18 @@ reproduce: $(STAMP)
 
 reproduce-quick: $(STAMP)
 	$(PY) scripts/reproduce.py --quick --jobs $(JOBS)
+
+# The KEEL benchmark beyond the paper (issue 12): eval list -> results/benchmark/, dev list ->
+# results/benchmark-dev/, three small dev sets with short training -> results/benchmark-quick/ (git-ignored).
+# Resumable: stored folds are skipped. BENCHMARK_ARGS passes e.g. --sets/--methods/--report-only.
+benchmark: $(STAMP)
+	$(PY) scripts/benchmark.py --experiment benchmark --jobs $(JOBS) $(BENCHMARK_ARGS)
+
+benchmark-dev: $(STAMP)
+	$(PY) scripts/benchmark.py --experiment benchmark-dev --jobs $(JOBS) $(BENCHMARK_ARGS)
+
+benchmark-quick: $(STAMP)
+	$(PY) scripts/benchmark.py --experiment benchmark-quick --jobs $(JOBS) $(BENCHMARK_ARGS)
 
 report: $(STAMP)
 	$(PY) scripts/make_report.py

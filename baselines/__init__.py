@@ -15,6 +15,9 @@ _WHERE = {
     "AutoOnly": "baselines.ablations",
     "PlainAE": "baselines.ablations",
     "RandomOverSampler": "baselines.random_oversampler",
+    "PolynomFitSMOTEStar": "baselines.smote_variants_top",
+    "ProWSyn": "baselines.smote_variants_top",
+    "SMOTEIPF": "baselines.smote_variants_top",
 }
 
 __all__ = sorted(_WHERE)

@@ -34,8 +34,17 @@ _TAIL_PARAMETERS = """k_neighbors : int, default=5
     output_activation : {"auto", "sigmoid", "linear"}, default="auto"
         Last activation of Q. "sigmoid" needs X in [0, 1]; "auto" picks it when X lies in [0, 1] and
         "linear" otherwise.
+    variant : {"balanced", "paper"}, default="balanced"
+        Sets ``balanced_reconstruction``, ``ae_min_steps`` (and AutoOnly's ``separation_margin``) when
+        they are None, exactly as for :class:`glgan.GLGAN`.
+    balanced_reconstruction : bool or None, default=None
+        Eq. 3.1 averaged per class ("paper": False, "balanced": True).
+    ae_min_steps : int or None, default=None
+        Train the autoencoder for at least this many steps ("paper": 0, "balanced": 1000).
     device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
         Where to train; "auto" uses CUDA when available.
+    n_threads : int or None, default=1
+        torch threads during the fit (the caller's setting is restored); None keeps torch's setting.
     verbose : bool, default=False
         Show tqdm progress bars."""
 
@@ -43,6 +52,10 @@ _ATTRIBUTES = """sampling_strategy_ : dict
         ``{class_label: n_samples_to_generate}``.
     history_ : dict
         Per grown class, ``{"autoencoder": per-epoch loss}``.
+    models_ : dict of :class:`glgan.latent_model.LatentModel`
+        Per grown class: the autoencoder and the latent codes (for ``sample`` and :mod:`glgan.diagnostics`).
+    spread_ratio_ : dict
+        Per grown class, the RMS spread of its synthetic rows over that of its real rows.
     device_ : torch.device
         The device used.
     n_features_in_ : int
@@ -56,7 +69,7 @@ class _DecodeLatentSMOTE(LatentSMOTESampler):
 
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
         latent = self._latent_set(X, minority_mask, n_synthetic, seed, out_activation, f"{desc} autoencoder")
-        return latent.autoencoder.decoder, latent.Z_syn, {"autoencoder": latent.loss_history}
+        return latent, latent.autoencoder.decoder, {"autoencoder": latent.loss_history}
 
 
 @Substitution(
@@ -90,6 +103,9 @@ class AutoOnly(_DecodeLatentSMOTE):
     scale_invariant_clustering : bool, default=True
         Evaluate Eq. 3.2 on normalised latent codes (scale- and shift-free, bounded below) instead of
         the raw codes.
+    separation_margin : float or None, default=None
+        Switch Eq. 3.2 off while the latent class means are this many pooled within-class RMS spreads
+        apart ("paper": never; "balanced": 0.5).
     {tail}
 
     Attributes
@@ -119,9 +135,14 @@ class AutoOnly(_DecodeLatentSMOTE):
         minority_scatter_weight=1.0,
         separation_weight=1.0,
         scale_invariant_clustering=True,
+        separation_margin=None,
         k_neighbors=5,
         output_activation="auto",
+        variant="balanced",
+        balanced_reconstruction=None,
+        ae_min_steps=None,
         device="auto",
+        n_threads=1,
         verbose=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -136,9 +157,14 @@ class AutoOnly(_DecodeLatentSMOTE):
         self.minority_scatter_weight = minority_scatter_weight
         self.separation_weight = separation_weight
         self.scale_invariant_clustering = scale_invariant_clustering
+        self.separation_margin = separation_margin
         self.k_neighbors = k_neighbors
         self.output_activation = output_activation
+        self.variant = variant
+        self.balanced_reconstruction = balanced_reconstruction
+        self.ae_min_steps = ae_min_steps
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
 
 
@@ -191,7 +217,11 @@ class PlainAE(_DecodeLatentSMOTE):
         weight_decay=1e-5,
         k_neighbors=5,
         output_activation="auto",
+        variant="balanced",
+        balanced_reconstruction=None,
+        ae_min_steps=None,
         device="auto",
+        n_threads=1,
         verbose=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -204,5 +234,9 @@ class PlainAE(_DecodeLatentSMOTE):
         self.weight_decay = weight_decay
         self.k_neighbors = k_neighbors
         self.output_activation = output_activation
+        self.variant = variant
+        self.balanced_reconstruction = balanced_reconstruction
+        self.ae_min_steps = ae_min_steps
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose

@@ -48,6 +48,13 @@ DEVICE_OPTIONS = StrOptions({"auto", "cpu", "cuda"})
 # ``epochs="auto"``: whole epochs until at least this many D (and G) updates. A fixed update budget
 # makes a fit's cost depend on the network widths only, not on the number of rows (see the notes).
 CGAN_AUTO_UPDATES = 500
+# ``epochs="auto"`` since issue 15: train for at least CGAN_AUTO_UPDATES and at most CGAN_MAX_UPDATES
+# updates of D and of G (2 optimiser steps per update), stopping earlier once the generator loss has
+# reached a plateau (see CGAN's ``patience`` and ``tol``). 1000 updates = 2000 optimiser steps, GL-GAN's budget
+# on the USPS r = 0.01 split (docs/REPRODUCTION.md, issue 15).
+CGAN_MAX_UPDATES = 1000
+# Smoothing window (updates) of the generator loss that the convergence rule compares.
+CGAN_LOSS_WINDOW = 100
 
 
 # --------------------------------------------------------------------------------------------------
@@ -169,10 +176,25 @@ class CGAN(BaseOverSampler):
         ``min(max(2 * n_features, 16), 512)``.
 
     epochs : int or "auto", default="auto"
-        Passes over the training rows. ``"auto"`` trains the fewest whole epochs that give at least
-        500 updates of D and of G (42 epochs on USPS at r = 0.01, 30 on Madelon), so the cost does not
-        grow with the number of rows. The paper used 2000-10000 epochs on datasets of a few hundred
-        rows; see ``docs/REPRODUCTION.md`` (§9) for the cost trade-off behind this default.
+        Passes over the training rows. An int trains exactly that many epochs. ``"auto"`` trains whole
+        epochs until the generator loss has converged (see ``patience``), but at least ``min_updates``
+        and at most ``max_updates`` updates of D and of G, so the cost does not grow with the number
+        of rows. The paper used 2000-10000 epochs on datasets of a few hundred rows; see
+        ``docs/REPRODUCTION.md`` (§9 and issue 15) for the budget.
+
+    min_updates, max_updates : int, default=500, 1000
+        Bounds of ``epochs="auto"`` in minibatch updates (each one D step and one G step). 1000 updates
+        (2000 optimiser steps) match GL-GAN's optimiser steps on the USPS r = 0.01 split.
+
+    patience : int, default=200
+        ``epochs="auto"`` stops at the end of an epoch once ``min_updates`` are done and the generator
+        loss, averaged over the last 100 updates, differs by at most a relative ``tol`` from the same
+        average ``patience`` updates earlier (the losses have reached a plateau). A GAN's generator loss
+        need not fall as training goes on (it rises while D wins), so the rule asks for stationarity,
+        not improvement.
+
+    tol : float, default=0.01
+        Relative change of the smoothed generator loss over ``patience`` updates counted as a plateau.
 
     batch_size : int, default=64
         Rows per minibatch (the last, smaller batch is kept).
@@ -201,6 +223,11 @@ class CGAN(BaseOverSampler):
 
     loss_history_ : dict of str to list of float
         Mean D and G loss per epoch.
+
+    history_ : dict
+        ``"discriminator"``, ``"generator"``: mean loss per epoch; ``"updates"``: updates done by the end
+        of each epoch; ``"generator_smoothed"``: the 100-update mean the stopping rule used, per epoch;
+        ``"n_updates"``; ``"stopped"``: ``"converged"``, ``"max_updates"`` or ``"epochs"`` (a fixed int).
 
     n_features_in_ : int
         Number of features in the input dataset.
@@ -233,6 +260,10 @@ class CGAN(BaseOverSampler):
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "min_updates": [Interval(Integral, 1, None, closed="left")],
+        "max_updates": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
         "device": [DEVICE_OPTIONS, torch.device],
         "verbose": ["boolean"],
     }
@@ -248,6 +279,10 @@ class CGAN(BaseOverSampler):
         epochs="auto",
         batch_size=64,
         learning_rate=1e-3,
+        min_updates=CGAN_AUTO_UPDATES,
+        max_updates=CGAN_MAX_UPDATES,
+        patience=200,
+        tol=0.01,
         device="auto",
         verbose=False,
     ):
@@ -259,6 +294,10 @@ class CGAN(BaseOverSampler):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.min_updates = min_updates
+        self.max_updates = max_updates
+        self.patience = patience
+        self.tol = tol
         self.device = device
         self.verbose = verbose
 
@@ -283,7 +322,8 @@ class CGAN(BaseOverSampler):
             self.discriminator_ = _ConditionalMLP(
                 n_features, n_classes, self.discriminator_units or default_hidden, 1
             ).to(device)
-            self.loss_history_ = self._train(data, latent_dim, generator, device)
+            self.history_ = self._train(data, latent_dim, generator, device)
+            self.loss_history_ = {k: self.history_[k] for k in ("discriminator", "generator")}
             X_new, y_new = self._generate(data, latent_dim, generator, device)
 
         return append_synthetic(X, y, data.to_original_scale(X_new, X.dtype), y_new)
@@ -294,10 +334,14 @@ class CGAN(BaseOverSampler):
         opt_d = torch.optim.Adam(D.parameters(), lr=self.learning_rate, foreach=True)
         X_all = as_tensor(data.X01, device)
         y_all = torch.as_tensor(data.y_index, device=device)
-        history = {"discriminator": [], "generator": []}
-        epochs = self.epochs
-        if epochs == "auto":
-            epochs = auto_epochs(len(X_all), self.batch_size, CGAN_AUTO_UPDATES)
+        history = {"discriminator": [], "generator": [], "updates": [], "generator_smoothed": []}
+        auto = self.epochs == "auto"
+        if auto and self.min_updates > self.max_updates:
+            raise ValueError(f"min_updates ({self.min_updates}) must not exceed max_updates ({self.max_updates}).")
+        # "auto": at most the whole epochs that reach max_updates; the rule below may stop earlier.
+        epochs = auto_epochs(len(X_all), self.batch_size, self.max_updates) if auto else self.epochs
+        g_steps: list[float] = []
+        stopped = "max_updates" if auto else "epochs"
 
         bar = epochs_bar(epochs, self.verbose, desc="cGAN")
         for _ in bar:
@@ -334,7 +378,18 @@ class CGAN(BaseOverSampler):
                 g_losses.append(loss_g.item())
             history["discriminator"].append(float(np.mean(d_losses)))
             history["generator"].append(float(np.mean(g_losses)))
+            g_steps.extend(g_losses)
+            smoothed = float(np.mean(g_steps[-CGAN_LOSS_WINDOW:]))
+            history["updates"].append(len(g_steps))
+            history["generator_smoothed"].append(smoothed)
             bar.set_postfix(D=history["discriminator"][-1], G=history["generator"][-1])
+            if auto and len(g_steps) >= max(self.min_updates, self.patience + CGAN_LOSS_WINDOW):
+                earlier = float(np.mean(g_steps[-self.patience - CGAN_LOSS_WINDOW : -self.patience]))
+                if abs(smoothed - earlier) <= self.tol * abs(earlier):
+                    stopped = "converged"
+                    break
+        history["n_updates"] = len(g_steps)
+        history["stopped"] = stopped
         return history
 
     @torch.no_grad()

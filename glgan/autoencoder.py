@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import torch
 from imblearn.over_sampling import SMOTE
 from torch import nn
 
-from glgan.losses import autoencoder_loss
+from glgan.losses import autoencoder_loss, class_balanced_mean, row_sq_norm
 from glgan.torch_utils import check_all_finite, check_finite, epochs_bar, minibatches, mlp
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "forward_in_chunks",
     "latent_smote",
     "LatentSet",
+    "AutoencoderSettings",
     "pretrain_and_interpolate",
 ]
 
@@ -98,6 +100,9 @@ def train_autoencoder(
     minority_weight: float = 1.0,
     separation_weight: float = 1.0,
     scale_invariant_clustering: bool = True,
+    separation_margin: float | None = None,
+    balanced_reconstruction: bool = False,
+    min_steps: int = 0,
     verbose: bool = False,
     desc: str = "autoencoder",
 ) -> list[float]:
@@ -142,6 +147,14 @@ def train_autoencoder(
         λ2 of Eq. 3.2 (cluster-mean separation).
     scale_invariant_clustering : bool, default=True
         Evaluate Eq. 3.2 on normalised codes (scale- and shift-free, bounded below) instead of raw codes.
+    separation_margin : float or None, default=None
+        Drop Eq. 3.2 from a step's loss while the class means are this far apart in pooled within-class
+        RMS units (:func:`glgan.losses.clustering_loss`); None = always on, as in the paper.
+    balanced_reconstruction : bool, default=False
+        Eq. 3.1 as the class-balanced mean (majority rows of the batch and the minority rows of the step
+        weigh half each) instead of the plain mean over the batch.
+    min_steps : int, default=0
+        Train for at least this many optimiser steps (more epochs on small data).
     verbose : bool, default=False
         Show a tqdm bar.
     desc : str, default="autoencoder"
@@ -158,37 +171,48 @@ def train_autoencoder(
         If the loss becomes NaN or infinite.
     """
     clustering = clustering_weight > 0
-    if clustering:
+    if clustering or balanced_reconstruction:
         if minority_mask is None:
-            raise ValueError("train_autoencoder: clustering_weight > 0 needs minority_mask (bool tensor).")
+            raise ValueError(
+                "train_autoencoder: clustering_weight > 0 or balanced_reconstruction needs minority_mask (bool tensor)."
+            )
         minority_mask = minority_mask.to(device=X.device, dtype=torch.bool)
         if minority_mask.shape != (X.shape[0],):
             raise ValueError(f"minority_mask must have shape ({X.shape[0]},), got {tuple(minority_mask.shape)}")
         minority_idx = torch.nonzero(minority_mask).flatten()
         if len(minority_idx) == 0:
-            raise ValueError("train_autoencoder: minority_mask selects no rows; the clustering loss needs some.")
+            raise ValueError("train_autoencoder: minority_mask selects no rows; the class-aware losses need some.")
     optimizer = torch.optim.Adam(ae.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
     ae.train()
     history: list[float] = []
-    bar = epochs_bar(epochs, verbose, desc)
+    steps_per_epoch = math.ceil(len(X) / max(1, min(int(batch_size), len(X))))
+    bar = epochs_bar(max(epochs, math.ceil(min_steps / steps_per_epoch)), verbose, desc)
     for _ in bar:
         total, n_batches = 0.0, 0
         for idx in minibatches(len(X), batch_size, generator, device=X.device):
             x = X[idx]
             z = ae.encoder(x)
             x_hat = ae.decoder(z)
-            if clustering:
-                z_maj = z[~minority_mask[idx]]
-                z_min = ae.encoder(X[_minority_rows(minority_idx, batch_size, generator)])
+            if not (clustering or balanced_reconstruction):
+                loss = autoencoder_loss(x_hat, x)
+            else:
+                in_majority = ~minority_mask[idx]
+                x_min = X[_minority_rows(minority_idx, batch_size, generator)]
+                z_min = ae.encoder(x_min)
+                reconstruction = None
+                if balanced_reconstruction:
+                    reconstruction = class_balanced_mean(
+                        row_sq_norm(x_hat[in_majority] - x[in_majority]), row_sq_norm(ae.decoder(z_min) - x_min)
+                    )
                 loss = autoencoder_loss(
-                    x_hat, x, z_maj, z_min,
+                    x_hat, x, z[in_majority], z_min,
                     clustering_weight=clustering_weight,
                     minority_weight=minority_weight,
                     separation_weight=separation_weight,
                     scale_invariant=scale_invariant_clustering,
+                    margin=separation_margin,
+                    reconstruction=reconstruction,
                 )
-            else:
-                loss = autoencoder_loss(x_hat, x)
             check_finite(loss, f"{desc} loss")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -298,23 +322,37 @@ class LatentSet:
         return self.Z[self.n_org :]
 
 
+@dataclass(frozen=True)
+class AutoencoderSettings:
+    """The hyperparameters of Algorithm 1, lines 1-3 (one object instead of a long argument list).
+
+    Field names are the samplers' constructor names without the ``ae_`` prefix; see
+    :class:`glgan.GLGAN` for their meaning. ``clustering_weight = 0`` gives a plain autoencoder.
+    """
+
+    hidden_dims: tuple[int, ...]
+    latent_dim: int
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    weight_decay: float
+    k_neighbors: int
+    clustering_weight: float = 0.0
+    minority_scatter_weight: float = 1.0
+    separation_weight: float = 1.0
+    scale_invariant_clustering: bool = True
+    separation_margin: float | None = None
+    balanced_reconstruction: bool = False
+    min_steps: int = 0
+
+
 def pretrain_and_interpolate(
     X: torch.Tensor,
     minority_mask: torch.Tensor,
     n_synthetic: int,
+    settings: AutoencoderSettings,
     *,
-    hidden_dims: Sequence[int],
-    latent_dim: int,
-    epochs: int,
-    batch_size: int,
-    lr: float,
-    weight_decay: float,
-    clustering_weight: float,
-    minority_weight: float,
-    separation_weight: float,
-    k_neighbors: int,
     seed: int,
-    scale_invariant_clustering: bool = True,
     out_activation: type[nn.Module] | None = None,
     activation: type[nn.Module] = nn.ReLU,
     verbose: bool = False,
@@ -327,21 +365,24 @@ def pretrain_and_interpolate(
     """
     generator = torch.Generator().manual_seed(seed)
     ae = Autoencoder(
-        X.shape[1], hidden_dims, latent_dim, activation=activation, out_activation=out_activation
+        X.shape[1], settings.hidden_dims, settings.latent_dim, activation=activation, out_activation=out_activation
     ).to(X.device)
     history = train_autoencoder(
         ae, X,
-        epochs=epochs, batch_size=batch_size, lr=lr, generator=generator, weight_decay=weight_decay,
-        minority_mask=minority_mask, clustering_weight=clustering_weight,
-        minority_weight=minority_weight, separation_weight=separation_weight,
-        scale_invariant_clustering=scale_invariant_clustering, verbose=verbose, desc=desc,
+        epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.learning_rate, generator=generator,
+        weight_decay=settings.weight_decay, minority_mask=minority_mask,
+        clustering_weight=settings.clustering_weight, minority_weight=settings.minority_scatter_weight,
+        separation_weight=settings.separation_weight,
+        scale_invariant_clustering=settings.scale_invariant_clustering,
+        separation_margin=settings.separation_margin, balanced_reconstruction=settings.balanced_reconstruction,
+        min_steps=settings.min_steps, verbose=verbose, desc=desc,
     )
     n = len(X)
-    Z = torch.empty((n + n_synthetic, latent_dim), dtype=X.dtype, device=X.device)
+    Z = torch.empty((n + n_synthetic, settings.latent_dim), dtype=X.dtype, device=X.device)
     forward_in_chunks(ae.encoder, X, out=Z[:n])
     check_all_finite(Z[:n], f"{desc} latent codes")
     Z[n:] = torch.as_tensor(latent_smote(
         Z[:n].cpu().numpy(), minority_mask.cpu().numpy(), n_synthetic,
-        k_neighbors=k_neighbors, random_state=seed,
+        k_neighbors=settings.k_neighbors, random_state=seed,
     ), device=X.device)
     return LatentSet(ae, Z, n, history)

@@ -10,6 +10,8 @@ import torch
 
 __all__ = [
     "reconstruction_loss",
+    "class_balanced_mean",
+    "fisher_separation",
     "clustering_loss",
     "autoencoder_loss",
     "discriminator_loss",
@@ -33,6 +35,32 @@ def reconstruction_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return _mean_sq_norm(x_hat - x)
 
 
+def class_balanced_mean(per_row_majority: torch.Tensor, per_row_minority: torch.Tensor) -> torch.Tensor:
+    """``½ mean(majority terms) + ½ mean(minority terms)``: each class weighs half, whatever its size.
+
+    Used (outside the paper) for Eq. 3.1 and for the real-row terms of Eqs. 3.4 and 3.5 in GL-GAN's
+    ``variant="balanced"``: with r = 0.01 the minority is 1 % of a plain average, so the networks can
+    give it up at no cost. A class with no rows in the batch drops out (the other weighs 1).
+    """
+    parts = [t.mean() for t in (per_row_majority, per_row_minority) if t.shape[0] > 0]
+    return sum(parts) / len(parts)
+
+
+def row_sq_norm(diff: torch.Tensor) -> torch.Tensor:
+    """``‖diff_i‖²₂`` per row."""
+    return diff.pow(2).reshape(diff.shape[0], -1).sum(dim=1)
+
+
+def fisher_separation(z_maj: torch.Tensor, z_min: torch.Tensor) -> torch.Tensor:
+    """``‖z̄_maj − z̄_min‖ / σ``, the distance between the class means in pooled within-class RMS units.
+
+    ``σ² = ½ (1/|maj| Σ ‖z − z̄_maj‖² + 1/|min| Σ ‖z − z̄_min‖²)``. Scale- and shift-free; the margin of
+    :func:`clustering_loss` is measured in it.
+    """
+    scatter = 0.5 * (_mean_sq_norm(z_maj - z_maj.mean(dim=0)) + _mean_sq_norm(z_min - z_min.mean(dim=0)))
+    return (z_maj.mean(dim=0) - z_min.mean(dim=0)).norm() / torch.sqrt(scatter + 1e-12)
+
+
 def clustering_loss(
     z_maj: torch.Tensor,
     z_min: torch.Tensor,
@@ -40,6 +68,7 @@ def clustering_loss(
     minority_weight: float = 1.0,
     separation_weight: float = 1.0,
     scale_invariant: bool = False,
+    margin: float | None = None,
 ) -> torch.Tensor:
     """Eq. 3.2: ``1/|X_maj| Σ ‖E(x) − z̄_maj‖² + λ1/|X_min| Σ ‖E(x) − z̄_min‖² − λ2 ‖z̄_maj − z̄_min‖²``.
 
@@ -53,7 +82,16 @@ def clustering_loss(
     means, ``s² = ½ (mean ‖z_maj − m‖² + mean ‖z_min − m‖²)``. The loss is then invariant to scaling
     and shifting the codes, and since ``s² ≥ ¼ ‖z̄_maj − z̄_min‖²`` it is bounded below by ``−4 λ2``;
     it still pulls each class together and the two apart (like a Fisher criterion).
+
+    Its minimum, though, is reached by collapsing each class to a point, and a class that weighs little
+    in the reconstruction loss (the minority) does collapse. With ``margin`` (outside the paper) the
+    term is switched off (returns a detached 0) while the classes are at least ``margin`` apart in
+    :func:`fisher_separation` units: it separates the clusters and then stops, leaving the within-class
+    structure to the reconstruction loss.
     """
+    if margin is not None and z_maj.shape[0] > 1 and z_min.shape[0] > 1:
+        if float(fisher_separation(z_maj.detach(), z_min.detach())) >= margin:
+            return z_maj.new_zeros(())
     if scale_invariant and z_maj.shape[0] > 0 and z_min.shape[0] > 0:
         mid = 0.5 * (z_maj.mean(dim=0) + z_min.mean(dim=0))
         spread = 0.5 * (_mean_sq_norm(z_maj - mid) + _mean_sq_norm(z_min - mid))
@@ -82,19 +120,22 @@ def autoencoder_loss(
     minority_weight: float = 1.0,
     separation_weight: float = 1.0,
     scale_invariant: bool = False,
+    margin: float | None = None,
+    reconstruction: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Eq. 3.3 without its regulariser: ``L_rec + Λ1 L_clu`` (``Λ1 = clustering_weight``).
 
     ``Λ2 R(θ)`` is applied by the optimiser as weight decay (see :func:`glgan.autoencoder.train_autoencoder`),
-    so it is not part of this value.
+    so it is not part of this value. ``reconstruction`` replaces Eq. 3.1's value (e.g. its class-balanced
+    form, :func:`class_balanced_mean`); ``margin`` goes to :func:`clustering_loss`.
     """
-    loss = reconstruction_loss(x_hat, x)
+    loss = reconstruction_loss(x_hat, x) if reconstruction is None else reconstruction
     if clustering_weight > 0:
         if z_maj is None or z_min is None:
             raise ValueError("autoencoder_loss: clustering_weight > 0 needs z_maj and z_min.")
         loss = loss + clustering_weight * clustering_loss(
             z_maj, z_min, minority_weight=minority_weight, separation_weight=separation_weight,
-            scale_invariant=scale_invariant,
+            scale_invariant=scale_invariant, margin=margin,
         )
     return loss
 
@@ -137,6 +178,7 @@ def generator_loss(
     *,
     adversarial_weight: float = 1.0,
     classifier_weight: float = 1.0,
+    reconstruction: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Eq. 3.6: ``L_rec(G(Z_org), X_org) + λ1 L_(G,D) + λ2 L_(G,C)``.
 
@@ -144,9 +186,10 @@ def generator_loss(
     D's and C's outputs on ``G(z)`` for ``z ∈ Z`` with one-hot labels ``target_fake``.
     ``L_(G,D) = 1/|Z| Σ ‖D(G(z)) − 1‖²`` and ``L_(G,C) = 1/|Z| Σ ‖C(G(z)) − Γ_z‖²``;
     ``adversarial_weight`` is λ1 and ``classifier_weight`` λ2 (Eq. 3.7 calls them Λ1, Λ2).
+    ``reconstruction`` replaces the first term's value (e.g. its class-balanced form).
     """
     return (
-        reconstruction_loss(x_rec, x_org)
+        (reconstruction_loss(x_rec, x_org) if reconstruction is None else reconstruction)
         + adversarial_weight * _mean_sq_norm(d_fake - 1.0)
         + classifier_weight * _mean_sq_norm(c_fake - target_fake)
     )

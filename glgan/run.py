@@ -2,6 +2,7 @@
 
     python -m glgan.run dataset=madelon method=smote seed=3 ratio=0.01
     python -m glgan.run -m seed='range(10)' method=smote,random dataset=usps   # joblib launcher, 2 workers
+    python -m glgan.run experiment=benchmark-dev dataset.set=yeast3 method=smote fold=2   # one KEEL CV fold
 
 A run already in the store (same dataset, method, ratio, seed and configuration hash) is skipped, so an
 interrupted sweep resumes where it stopped. This is the only module that knows about Hydra.
@@ -13,7 +14,9 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
 import sys
+import warnings
 from pathlib import Path
 
 import hydra
@@ -23,10 +26,15 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from threadpoolctl import threadpool_limits
 
-from glgan.experiment.pipeline import provenance, run_cell
-from glgan.experiment.store import ResultStore, RunKey
+from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
+from glgan.experiment.pipeline import provenance, run_cell, run_fold
+from glgan.experiment.store import FoldKey, ResultStore, RunKey
 
 log = logging.getLogger("glgan.run")
+# loky restarts idle workers of a joblib sweep and warns that this "can be caused by ... a memory leak"; the
+# restarted worker simply picks up the next run (nothing is lost), so the warning is noise in every sweep.
+warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
+                        category=UserWarning)
 PROTOCOL_VERSION = 1  # bump when the split/scaling/evaluation code changes results
 
 
@@ -48,11 +56,33 @@ def config_hash(cfg: DictConfig) -> str:
         "classifiers": as_plain(cfg.classifier),
         "scale": cfg.scale,
     }
+    if is_cv(cfg):  # the fold shuffles and every fold's seed derive from these; repeat and fold are the key
+        payload["cv"] = {"folds": int(cfg.cv.folds), "seed": int(cfg.seed)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:10]
 
 
-def run_key(cfg: DictConfig) -> RunKey:
+def is_cv(cfg: DictConfig) -> bool:
+    """True for the KEEL benchmark's cross-validation experiments (their config has a ``cv`` block)."""
+    return "cv" in cfg
+
+
+def run_key(cfg: DictConfig) -> RunKey | FoldKey:
+    if is_cv(cfg):
+        return FoldKey(cfg.dataset.set, cfg.method.name, int(cfg.cv.folds), int(cfg.repeat), int(cfg.fold),
+                       config_hash(cfg))
     return RunKey(cfg.dataset.name, cfg.method.name, float(cfg.ratio), int(cfg.seed), config_hash(cfg))
+
+
+def check_cv_config(cfg: DictConfig) -> None:
+    """Refuse a benchmark run on a non-KEEL dataset, an unlisted set or a fold out of range, before any work."""
+    from glgan.data.keel import check_set
+    from glgan.experiment.cv import check_cv
+
+    if cfg.dataset.name != "keel":
+        raise ValueError(f"experiment={cfg.experiment} cross-validates KEEL sets only (dataset=keel "
+                         f"dataset.set=<set>), got dataset={cfg.dataset.name}.")
+    check_set(cfg.dataset.set, allow_unlisted=cfg.dataset.allow_unlisted)
+    check_cv(int(cfg.cv.folds), int(cfg.cv.repeats), int(cfg.repeat), int(cfg.fold))
 
 
 def _threads(cfg: DictConfig) -> int | None:
@@ -64,27 +94,82 @@ def _threads(cfg: DictConfig) -> int | None:
     return None
 
 
-def run(cfg: DictConfig) -> Path:
-    """Run one cell unless the store already has it; return the record file."""
+def _hydra_choice(group: str) -> str | None:
+    with contextlib.suppress(ValueError):  # no Hydra context when called from Python
+        return HydraConfig.get().runtime.choices.get(group)
+    return None
+
+
+def note_once(text: str) -> None:
+    """Log a data note once per sweep (a marker file in the sweep folder); a single run always logs it."""
+    with contextlib.suppress(ValueError):
+        hydra_cfg = HydraConfig.get()
+        if hydra_cfg.mode == RunMode.MULTIRUN:
+            marker = Path(hydra_cfg.sweep.dir) / ".notes" / hashlib.sha256(text.encode()).hexdigest()[:16]
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return
+    log.warning("note: %s", text)
+
+
+def _load_with_notes(cfg: DictConfig):
+    """Load the run's dataset; its UserWarnings (the partial-data note) are logged once per sweep."""
     from glgan.data import load_dataset
 
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dataset = load_dataset(cfg.dataset.name, cfg.data_dir, allow_partial=cfg.dataset.allow_partial)
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            note_once(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return dataset
+
+
+def run(cfg: DictConfig) -> Path:
+    """Run one cell unless the store already has it; return the record file.
+
+    The configuration is checked first (:func:`glgan.experiment.config_check.check_config`): an unknown key
+    or an impossible value raises :class:`ConfigError` before any data is read.
+    """
+    from glgan.data import load_dataset
+
+    check_config(cfg, CONFIG_DIR, dataset_choice=_hydra_choice("dataset"))
+    if is_cv(cfg):
+        check_cv_config(cfg)
     key = run_key(cfg)
     store = ResultStore(Path(cfg.results_dir) / cfg.experiment)
-    label = f"{key.dataset}/{key.method} r={key.ratio:g} seed={key.seed}"
+    if is_cv(cfg):
+        label = f"{key.dataset}/{key.method} repeat={key.repeat} fold={key.fold}"
+    else:
+        label = f"{key.dataset}/{key.method} r={key.ratio:g} seed={key.seed}"
     if store.has(key):
         log.info("%s: already in %s, skipped", label, store.path_for(key))
         return store.path_for(key)
 
     threads = _threads(cfg)
     limits = threadpool_limits(threads) if threads else contextlib.nullcontext()
+    if is_cv(cfg):  # sampler and classifiers get the fold's own seed (glgan.experiment.cv.fold_seed)
+        from glgan.experiment.cv import fold_seed
+
+        base_seed = int(cfg.seed)
+        cfg = OmegaConf.merge(cfg, {"seed": fold_seed(base_seed, int(cfg.repeat), int(cfg.fold))})
     with limits:
         sampler = instantiate(sampler_config(cfg), _convert_="all")  # plain lists/dicts, not ListConfig
         if threads and "torch" in sys.modules:
             sys.modules["torch"].set_num_threads(threads)
         classifiers = {name: instantiate(node) for name, node in cfg.classifier.items()}
-        dataset = load_dataset(cfg.dataset.name, cfg.data_dir, allow_partial=cfg.dataset.allow_partial)
-        records = run_cell(dataset, sampler, classifiers, majority=cfg.dataset.majority,
-                           minority=cfg.dataset.minority, ratio=cfg.ratio, seed=cfg.seed, scale=cfg.scale)
+        if is_cv(cfg):
+            dataset = load_dataset(f"keel/{cfg.dataset.set}", allow_unlisted=cfg.dataset.allow_unlisted)
+            records = run_fold(dataset, sampler, classifiers, n_folds=int(cfg.cv.folds), repeat=int(cfg.repeat),
+                               fold=int(cfg.fold), cv_seed=base_seed, seed=int(cfg.seed), scale=cfg.scale)
+        else:
+            dataset = _load_with_notes(cfg)
+            records = run_cell(dataset, sampler, classifiers, majority=cfg.dataset.majority,
+                               minority=cfg.dataset.minority, ratio=cfg.ratio, seed=cfg.seed, scale=cfg.scale)
     extra = {"experiment": cfg.experiment, "method": key.method, "config_hash": key.config_hash, **provenance()}
     records = [{**record, **extra} for record in records]
     path = store.write(key, records)
@@ -93,8 +178,13 @@ def run(cfg: DictConfig) -> Path:
     return path
 
 
-@hydra.main(version_base="1.3", config_path="../configs", config_name="config")
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def main(cfg: DictConfig) -> None:
+    try:
+        check_config(cfg, CONFIG_DIR, dataset_choice=_hydra_choice("dataset"))
+    except ConfigError as error:
+        print(f"glgan.run: invalid configuration: {error}", file=sys.stderr)
+        sys.exit(2)
     run(cfg)
 
 

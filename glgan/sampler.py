@@ -8,6 +8,7 @@ hyperparameters, and assembling ``X ∪ synthetic``.
 from __future__ import annotations
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,22 +17,35 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
-from glgan.autoencoder import LatentSet, forward_in_chunks, pretrain_and_interpolate
-from glgan.losses import classifier_loss, discriminator_loss, generator_loss
+from glgan.autoencoder import AutoencoderSettings, LatentSet, forward_in_chunks, pretrain_and_interpolate
+from glgan.diagnostics import COLLAPSE_SPREAD_RATIO, spread_ratio
+from glgan.latent_model import LatentModel
+from glgan.losses import class_balanced_mean, classifier_loss, discriminator_loss, generator_loss, row_sq_norm
 from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
 from glgan.sampler_contract import append_synthetic, check_sampler_input, room_for_synthetic, to_dense
 from glgan.torch_utils import (
-    as_tensor, check_all_finite, check_finite, epochs_bar, resolve_device, seed_from, seeded,
+    as_tensor, check_all_finite, check_finite, epochs_bar, resolve_device, seed_from, seeded, torch_threads,
 )
 
-__all__ = ["GLGAN", "LatentSMOTESampler", "train_adversarial"]
+__all__ = ["GLGAN", "LatentSMOTESampler", "VARIANTS", "train_adversarial"]
 
 _positive_int = [Interval(Integral, 1, None, closed="left")]
 _non_negative = [Interval(Real, 0, None, closed="left")]
 _positive = [Interval(Real, 0, None, closed="neither")]
+
+#: What ``variant`` sets for each parameter left at None. "paper" is the method as printed (with the
+#: scale-invariant Eq. 3.2, without which it diverges); "balanced" adds the departures that stop the
+#: minority from collapsing (docs/REPRODUCTION.md, "GL-GAN's synthetic samples").
+VARIANTS = {
+    "paper": {"balanced_reconstruction": False, "separation_margin": math.inf, "ae_min_steps": 0,
+              "balanced_real_terms": False, "adversarial_weight": 1.0, "classifier_weight": 1.0},
+    "balanced": {"balanced_reconstruction": True, "separation_margin": 0.5, "ae_min_steps": 1000,
+                 "balanced_real_terms": True, "adversarial_weight": 0.1, "classifier_weight": 0.1},
+}
 
 #: Constraints of the autoencoder + latent-SMOTE hyperparameters (GLGAN, AutoOnly, PlainAE).
 AUTOENCODER_PARAMETER_CONSTRAINTS = {
@@ -45,7 +59,11 @@ AUTOENCODER_PARAMETER_CONSTRAINTS = {
     "k_neighbors": _positive_int,
     "output_activation": [StrOptions({"auto", "sigmoid", "linear"})],
     "device": [StrOptions({"auto", "cpu", "cuda"}), torch.device],
+    "n_threads": [Interval(Integral, 1, None, closed="left"), None],
     "verbose": ["boolean"],
+    "variant": [StrOptions(set(VARIANTS))],
+    "balanced_reconstruction": ["boolean", None],
+    "ae_min_steps": [Interval(Integral, 0, None, closed="left"), None],
 }
 #: Constraints of Eq. 3.2/3.3's clustering weights (GLGAN, AutoOnly).
 CLUSTERING_PARAMETER_CONSTRAINTS = {
@@ -53,6 +71,7 @@ CLUSTERING_PARAMETER_CONSTRAINTS = {
     "minority_scatter_weight": _non_negative,
     "separation_weight": _non_negative,
     "scale_invariant_clustering": ["boolean"],
+    "separation_margin": [Interval(Real, 0, None, closed="right"), None],  # inf: never switched off
 }
 
 _GAN_BETAS = (0.5, 0.999)  # the usual GAN Adam setting (DCGAN; IBM/BAGAN balancing_gan.py uses beta_1=0.5)
@@ -90,34 +109,80 @@ class LatentSMOTESampler(BaseOverSampler):
             return None
         return nn.Sigmoid
 
+    def _resolved(self, name: str):
+        """A parameter's value, or what ``variant`` sets for it when it is None."""
+        value = getattr(self, name, None)
+        return VARIANTS[self.variant][name] if value is None else value
+
+    def _autoencoder_settings(self) -> AutoencoderSettings:
+        margin = self._resolved("separation_margin") if self._clustering else math.inf
+        return AutoencoderSettings(
+            hidden_dims=self._hidden_dims(), latent_dim=self.latent_dim, epochs=self.ae_epochs,
+            batch_size=self.batch_size, learning_rate=self.ae_learning_rate, weight_decay=self.weight_decay,
+            k_neighbors=self.k_neighbors,
+            clustering_weight=self.clustering_weight if self._clustering else 0.0,
+            minority_scatter_weight=getattr(self, "minority_scatter_weight", 1.0),
+            separation_weight=getattr(self, "separation_weight", 1.0),
+            scale_invariant_clustering=getattr(self, "scale_invariant_clustering", True),
+            separation_margin=None if math.isinf(margin) else margin,
+            balanced_reconstruction=self._resolved("balanced_reconstruction"),
+            min_steps=self._resolved("ae_min_steps"),
+        )
+
     def _latent_set(self, X, minority_mask, n_synthetic, seed, out_activation, desc) -> LatentSet:
         """Algorithm 1, lines 1-4 with this sampler's autoencoder hyperparameters."""
-        clustering = {
-            "clustering_weight": self.clustering_weight if self._clustering else 0.0,
-            "minority_weight": getattr(self, "minority_scatter_weight", 1.0),
-            "separation_weight": getattr(self, "separation_weight", 1.0),
-            "scale_invariant_clustering": getattr(self, "scale_invariant_clustering", True),
-        }
         return pretrain_and_interpolate(
-            X, minority_mask, n_synthetic,
-            hidden_dims=self._hidden_dims(), latent_dim=self.latent_dim, epochs=self.ae_epochs,
-            batch_size=self.batch_size, lr=self.ae_learning_rate, weight_decay=self.weight_decay,
-            k_neighbors=self.k_neighbors, seed=seed, out_activation=out_activation,
-            verbose=self.verbose, desc=desc, **clustering,
+            X, minority_mask, n_synthetic, self._autoencoder_settings(),
+            seed=seed, out_activation=out_activation, verbose=self.verbose, desc=desc,
         )
 
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
-        """Train on one class; return ``(network, codes, history)``: its synthetic rows are ``network(codes)``."""
+        """Train on one class; return ``(latent_set, network, history)``: its rows are ``network(latent_set.Z_syn)``."""
         raise NotImplementedError
 
     def _fit_resample(self, X, y):
+        with torch_threads(self.n_threads):
+            return self._fit_resample_threads_set(X, y)
+
+    def sample(self, n_samples: int, label=None, random_state=None) -> np.ndarray:
+        """``n_samples`` new synthetic rows of a grown class from the fitted model (like CTGAN's ``sample``).
+
+        New latent SMOTE codes between the class's real codes, mapped by the fitted network (G for
+        GL-GAN, the decoder Q for the ablations). ``label`` may be omitted when one class was grown;
+        ``random_state`` seeds the interpolation (None: drawn from the sampler's ``random_state``).
+        """
+        check_is_fitted(self, "models_")
+        if not isinstance(n_samples, Integral) or n_samples < 1:
+            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+        if label is None:
+            if len(self.models_) != 1:
+                raise ValueError(f"Several classes were grown ({sorted(self.models_)}); pass label=.")
+            label = next(iter(self.models_))
+        if label not in self.models_:
+            raise ValueError(f"Class {label!r} was not grown; grown classes: {sorted(self.models_)}.")
+        seed = seed_from(self.random_state if random_state is None else random_state)
+        with torch_threads(self.n_threads):
+            return self.models_[label].sample(int(n_samples), seed)
+
+    def _warn_if_collapsed(self, label, rows: np.ndarray, real: np.ndarray) -> None:
+        ratio = spread_ratio(rows, real) if len(real) > 1 and len(rows) > 1 else math.nan
+        self.spread_ratio_[label] = ratio
+        if ratio < COLLAPSE_SPREAD_RATIO:
+            warnings.warn(
+                f"{type(self).__name__}: the synthetic rows of class {label!r} spread only {ratio:.0%} as far "
+                f"as its real rows (RMS distance to their mean): the samples have collapsed. "
+                "glgan.diagnostics.sample_quality measures more; variant='balanced' is designed against this.",
+                UserWarning, stacklevel=4,
+            )
+
+    def _fit_resample_threads_set(self, X, y):
         X_dense = to_dense(X)
         self._hidden_dims()  # fail early on a bad architecture
         out_activation = self._output_activation(X_dense)
         self.device_ = resolve_device(self.device)
         X_t = as_tensor(X_dense, self.device_)
         rng = check_random_state(self.random_state)
-        self.history_ = {}
+        self.history_, self.models_, self.spread_ratio_ = {}, {}, {}
         grown = [(label, int(n)) for label, n in sorted(self.sampling_strategy_.items()) if n > 0]
         if not grown:
             return X, y
@@ -127,13 +192,15 @@ class LatentSMOTESampler(BaseOverSampler):
             seed = seed_from(rng)
             mask = torch.as_tensor(y == label, device=self.device_)
             with seeded(seed, self.device_):
-                network, codes, history = self._generate(
+                latent, network, history = self._generate(
                     X_t, mask, n_synthetic, seed, out_activation, f"{type(self).__name__}[{label}]"
                 )
             rows = tail[start : start + n_synthetic]
-            forward_in_chunks(network, codes, out=torch.from_numpy(rows))
+            forward_in_chunks(network, latent.Z_syn, out=torch.from_numpy(rows))
             check_all_finite(rows, f"synthetic rows for class {label!r}")
             self.history_[label] = history
+            self.models_[label] = LatentModel(label, latent, network, self.k_neighbors, y == label)
+            self._warn_if_collapsed(label, rows, X_dense[y == label])
             start += n_synthetic
         y_new = np.concatenate([np.full(n, label, dtype=y.dtype) for label, n in grown])
         if X_res is None:
@@ -163,6 +230,7 @@ def train_adversarial(
     patience: int | None,
     tol: float,
     generator: torch.Generator,
+    balanced_real_terms: bool = False,
     verbose: bool = False,
     desc: str = "GL-GAN",
 ) -> dict[str, list[float]]:
@@ -175,6 +243,12 @@ def train_adversarial(
     an equal share of the real rows.
     Convergence: the round's mean generator loss (Eq. 3.6) has not improved on the best so far by a
     relative ``tol`` for ``patience`` consecutive rounds (``patience=None`` always runs ``max_rounds``).
+
+    With ``balanced_real_terms`` (outside the paper) the real-row terms of Eqs. 3.4 and 3.5 are
+    class-balanced: each step adds the minority's real rows (all, or a random ``batch_size`` of them) and
+    the two classes weigh half each (:func:`glgan.losses.class_balanced_mean`). As printed, D sees real
+    rows that are ~99 % majority against a balanced ``G(Z)``, so it learns "minority-looking = fake" and
+    G's adversarial term pushes the synthetic minority towards the majority.
     """
     D, C, G = nets.discriminator, nets.classifier, nets.generator
     n_org, n_z = len(X), len(Z)
@@ -201,14 +275,26 @@ def train_adversarial(
         opt[name].step()
         return float(loss.detach())
 
+    real_minority = torch.nonzero(is_minority[:n_org]).flatten()
+
+    def balanced_real_term(per_row, xi):
+        """``per_row(idx)`` over real rows ``idx``, averaged class-balanced: the batch's majority rows and
+        the minority's real rows (all, or a random ``batch_size`` of them) weigh half each."""
+        pick = torch.randperm(len(real_minority), generator=generator)[:batch_size].to(Z.device)
+        return class_balanced_mean(per_row(xi[~is_minority[xi]]), per_row(real_minority[pick]))
+
     def discriminator_epoch():
         losses = []
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
-            loss = discriminator_loss(
-                real_probability(D, X[xi]), real_probability(D, fake), synthetic_weight=synthetic_weight
-            )
+            if balanced_real_terms:
+                real = balanced_real_term(lambda i: (real_probability(D, X[i]) - 1.0).pow(2), xi)
+                loss = real + synthetic_weight * real_probability(D, fake).pow(2).mean()
+            else:
+                loss = discriminator_loss(
+                    real_probability(D, X[xi]), real_probability(D, fake), synthetic_weight=synthetic_weight
+                )
             losses.append(step("discriminator", loss))
         return float(np.mean(losses))
 
@@ -217,7 +303,13 @@ def train_adversarial(
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
-            loss = classifier_loss(C(X[xi]), targets(xi), C(fake), targets(zi), synthetic_weight=synthetic_weight)
+            if balanced_real_terms:
+                real = balanced_real_term(lambda i: row_sq_norm(C(X[i]) - targets(i)), xi)
+                loss = real + synthetic_weight * row_sq_norm(C(fake) - targets(zi)).mean()
+            else:
+                loss = classifier_loss(
+                    C(X[xi]), targets(xi), C(fake), targets(zi), synthetic_weight=synthetic_weight
+                )
             losses.append(step("classifier", loss))
         return float(np.mean(losses))
 
@@ -226,9 +318,13 @@ def train_adversarial(
         for zi, _ in batches():
             fake = G(Z[zi])
             paired = zi < n_org  # codes of real rows: Eq. 3.6's reconstruction term
+            reconstruction = None
+            if balanced_real_terms:
+                reconstruction = balanced_real_term(lambda i: row_sq_norm(G(Z[i]) - X[i]), zi[paired])
             loss = generator_loss(
                 fake[paired], X[zi[paired]], real_probability(D, fake), C(fake), targets(zi),
                 adversarial_weight=adversarial_weight, classifier_weight=classifier_weight,
+                reconstruction=reconstruction,
             )
             losses.append(step("generator", loss))
         return float(np.mean(losses))
@@ -319,18 +415,45 @@ class GLGAN(LatentSMOTESampler):
         then inflates its codes without limit (measured on USPS: loss -1.2e9 after 100 epochs).
     synthetic_weight : float, default=1.0
         λ of Eqs. 3.4 and 3.5, the weight of the terms on generated samples.
-    adversarial_weight : float, default=1.0
-        λ1 of Eq. 3.6 (Λ1 of Eq. 3.7), the weight of the generator's adversarial term.
-    classifier_weight : float, default=1.0
-        λ2 of Eq. 3.6 (Λ2 of Eq. 3.7), the weight of the generator's classifier term.
+    adversarial_weight : float or None, default=None
+        λ1 of Eq. 3.6 (Λ1 of Eq. 3.7), the weight of the generator's adversarial term (the paper gives
+        no value; "paper": 1.0, "balanced": 0.1).
+    classifier_weight : float or None, default=None
+        λ2 of Eq. 3.6 (Λ2 of Eq. 3.7), the weight of the generator's classifier term ("paper": 1.0,
+        "balanced": 0.1).
     k_neighbors : int, default=5
         Neighbours of latent SMOTE, clipped to ``n_minority - 1``. With a single minority row every
         synthetic code is a copy of its code (a warning says so).
     output_activation : {{"auto", "sigmoid", "linear"}}, default="auto"
         Last activation of Q and G. "sigmoid" needs X in [0, 1] (min-max scaled); "auto" picks it when
         X lies in [0, 1] and "linear" otherwise.
+    variant : {{"balanced", "paper"}}, default="balanced"
+        Sets ``adversarial_weight``, ``classifier_weight`` and the four parameters below when they are
+        left at None. "paper" trains the losses as printed
+        (Eq. 3.2 in its scale-invariant form); its minority collapses on small minorities (synthetic
+        spread 3-9 % of the real one on KEEL dev sets). "balanced" makes every real-row term
+        class-balanced, stops Eq. 3.2 at a margin, trains the autoencoder for at least 1000 steps and
+        weighs Eq. 3.6's adversarial and classifier terms 0.1 (docs/REPRODUCTION.md, "GL-GAN's
+        synthetic samples", has the dev measurements).
+    balanced_reconstruction : bool or None, default=None
+        Eq. 3.1 averaged per class (each class weighs half) instead of over all rows ("paper": False,
+        "balanced": True).
+    separation_margin : float or None, default=None
+        Switch Eq. 3.2 off for a step while the latent class means are at least this many pooled
+        within-class RMS spreads apart ("paper": ``inf``, never; "balanced": 0.5).
+    ae_min_steps : int or None, default=None
+        Train the autoencoder for at least this many optimiser steps, however small the data
+        ("paper": 0; "balanced": 1000).
+    balanced_real_terms : bool or None, default=None
+        Class-balance the real-row terms of Eqs. 3.4, 3.5 and 3.6's reconstruction ("paper": False,
+        "balanced": True); as printed, D sees ~99 % majority real rows and pushes G's minority rows
+        towards the majority.
     device : {{"auto", "cpu", "cuda"}} or torch.device, default="auto"
         Where to train; "auto" uses CUDA when available.
+    n_threads : int or None, default=1
+        torch threads during ``fit_resample`` and ``sample`` (the caller's setting is restored after).
+        These networks are small: more threads gain little alone and lose much beside other busy
+        processes. None keeps torch's current setting.
     verbose : bool, default=False
         Show tqdm progress bars.
 
@@ -341,6 +464,12 @@ class GLGAN(LatentSMOTESampler):
     history_ : dict
         Per grown class, the per-epoch ``"autoencoder"`` loss and the per-round ``"discriminator"``,
         ``"classifier"`` and ``"generator"`` losses (the number of rounds run is their length).
+    models_ : dict of :class:`glgan.latent_model.LatentModel`
+        Per grown class: the trained autoencoder, the generator G and the latent codes, for
+        :meth:`sample` and :mod:`glgan.diagnostics`.
+    spread_ratio_ : dict
+        Per grown class, the RMS spread of its synthetic rows over that of its real rows (a
+        ``UserWarning`` is raised when it is below 0.25).
     device_ : torch.device
         The device used.
     n_features_in_ : int
@@ -385,8 +514,9 @@ class GLGAN(LatentSMOTESampler):
         "tol": _non_negative,
         "gan_learning_rate": _positive,
         "synthetic_weight": _non_negative,
-        "adversarial_weight": _non_negative,
-        "classifier_weight": _non_negative,
+        "adversarial_weight": [*_non_negative, None],
+        "classifier_weight": [*_non_negative, None],
+        "balanced_real_terms": ["boolean", None],
     }
 
     def __init__(
@@ -412,11 +542,17 @@ class GLGAN(LatentSMOTESampler):
         separation_weight=1.0,
         scale_invariant_clustering=True,
         synthetic_weight=1.0,
-        adversarial_weight=1.0,
-        classifier_weight=1.0,
+        adversarial_weight=None,
+        classifier_weight=None,
         k_neighbors=5,
         output_activation="auto",
+        variant="balanced",
+        balanced_reconstruction=None,
+        separation_margin=None,
+        ae_min_steps=None,
+        balanced_real_terms=None,
         device="auto",
+        n_threads=1,
         verbose=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -443,7 +579,13 @@ class GLGAN(LatentSMOTESampler):
         self.classifier_weight = classifier_weight
         self.k_neighbors = k_neighbors
         self.output_activation = output_activation
+        self.variant = variant
+        self.balanced_reconstruction = balanced_reconstruction
+        self.separation_margin = separation_margin
+        self.ae_min_steps = ae_min_steps
+        self.balanced_real_terms = balanced_real_terms
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
 
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
@@ -455,8 +597,9 @@ class GLGAN(LatentSMOTESampler):
             max_rounds=self.gan_epochs, discriminator_epochs=self.discriminator_epochs,
             classifier_epochs=self.classifier_epochs, generator_epochs=self.generator_epochs,
             batch_size=self.batch_size, lr=self.gan_learning_rate, synthetic_weight=self.synthetic_weight,
-            adversarial_weight=self.adversarial_weight, classifier_weight=self.classifier_weight,
+            adversarial_weight=self._resolved("adversarial_weight"),
+            classifier_weight=self._resolved("classifier_weight"),
             patience=self.patience, tol=self.tol, generator=torch.Generator().manual_seed(seed + 1),
-            verbose=self.verbose, desc=desc,
+            balanced_real_terms=self._resolved("balanced_real_terms"), verbose=self.verbose, desc=desc,
         )
-        return nets.generator, latent.Z_syn, {"autoencoder": latent.loss_history, **history}
+        return latent, nets.generator, {"autoencoder": latent.loss_history, **history}

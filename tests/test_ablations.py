@@ -16,7 +16,7 @@ import glgan.sampler as sampler_module
 from baselines import AutoOnly, PlainAE
 from glgan import GLGAN
 
-TINY = dict(latent_dim=2, hidden_dims=(8,), ae_epochs=2, batch_size=256, device="cpu")
+TINY = dict(latent_dim=2, hidden_dims=(8,), ae_epochs=2, ae_min_steps=0, batch_size=256, device="cpu")
 
 
 def overlapping_data(n=220, seed=0):
@@ -32,7 +32,7 @@ def captured(monkeypatch):
 
     def spy(*args, **kwargs):
         result = original(*args, **kwargs)
-        calls.append((kwargs, result))
+        calls.append((args[3], result))  # the AutoencoderSettings
         return result
 
     original = sampler_module.pretrain_and_interpolate
@@ -65,7 +65,7 @@ def test_all_three_samplers_share_the_autoencoder_step(captured):
     for Sampler in (GLGAN, AutoOnly, PlainAE):
         Sampler(random_state=0, **TINY).fit_resample(X, y)
     assert len(captured) == 3
-    weights = [kwargs["clustering_weight"] for kwargs, _ in captured]
+    weights = [settings.clustering_weight for settings, _ in captured]
     assert weights == [1.0, 1.0, 0.0]  # PlainAE drops Eq. 3.2 from Eq. 3.3
 
 
@@ -86,18 +86,30 @@ def test_defaults_match_glgans_autoencoder_part():
     assert auto_only.items() <= glgan.items()
     assert plain.items() <= auto_only.items()
     assert set(auto_only) - set(plain) == {
-        "clustering_weight", "minority_scatter_weight", "separation_weight", "scale_invariant_clustering"
+        "clustering_weight", "minority_scatter_weight", "separation_weight", "scale_invariant_clustering",
+        "separation_margin",
     }
 
 
-def test_clustering_loss_separates_the_latent_clusters_more_than_a_plain_autoencoder(captured):
+@pytest.mark.parametrize("variant", ["paper", "balanced"])
+def test_clustering_loss_separates_the_latent_clusters_more_than_a_plain_autoencoder(captured, variant):
     X, y = overlapping_data()
-    settings = dict(random_state=0, latent_dim=4, hidden_dims=(16,), ae_epochs=100, batch_size=64, device="cpu")
+    settings = dict(random_state=0, latent_dim=4, hidden_dims=(16,), ae_epochs=100, batch_size=64, device="cpu",
+                    variant=variant)
     AutoOnly(**settings).fit_resample(X, y)
     PlainAE(**settings).fit_resample(X, y)
     (_, clustered), (_, plain) = captured
     minority = y == 1
-    assert separation(clustered, minority) > 3 * separation(plain, minority)
+    if variant == "paper":  # Eq. 3.2 throughout: far apart (and the minority collapsed)
+        assert separation(clustered, minority) > 3 * separation(plain, minority)
+    else:  # Eq. 3.2 only while the classes are closer than the margin (0.5 pooled spreads): no collapse
+        assert separation(clustered, minority) > 0.45
+
+        def minority_spread(latent):
+            Z = latent.Z_org.numpy()[minority]
+            return np.sqrt(((Z - Z.mean(0)) ** 2).sum(1).mean() / ((latent.Z_org.numpy() - Z.mean(0)) ** 2).sum(1).mean())
+
+        assert minority_spread(clustered) > 0.5 * minority_spread(plain)
 
 
 def test_multiclass_input_is_balanced():

@@ -16,6 +16,7 @@ import glgan.sampler as sampler_module
 from glgan import GLGAN
 from glgan.autoencoder import (
     Autoencoder,
+    AutoencoderSettings,
     forward_in_chunks,
     latent_smote,
     pretrain_and_interpolate,
@@ -33,7 +34,7 @@ from glgan.networks import init_adversarial_networks, real_probability
 from glgan.sampler_contract import room_for_synthetic
 from glgan.torch_utils import TrainingDivergedError, check_all_finite
 
-TINY = dict(latent_dim=2, hidden_dims=(8,), ae_epochs=2, gan_epochs=2, batch_size=256, device="cpu")
+TINY = dict(latent_dim=2, hidden_dims=(8,), ae_epochs=2, ae_min_steps=0, gan_epochs=2, batch_size=256, device="cpu")
 
 
 def t(values):
@@ -318,10 +319,11 @@ def test_room_for_synthetic_dense_shares_memory_and_sparse_is_separate():
 def test_latent_set_holds_z_once_with_org_and_syn_as_views():
     X, y = unit_data(n_features=4)
     X_t, mask = torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y == 1)
-    latent = pretrain_and_interpolate(
-        X_t, mask, 30, hidden_dims=(8,), latent_dim=3, epochs=2, batch_size=64, lr=1e-3, weight_decay=0.0,
-        clustering_weight=1.0, minority_weight=1.0, separation_weight=1.0, k_neighbors=5, seed=0,
+    settings = AutoencoderSettings(
+        hidden_dims=(8,), latent_dim=3, epochs=2, batch_size=64, learning_rate=1e-3, weight_decay=0.0,
+        k_neighbors=5, clustering_weight=1.0,
     )
+    latent = pretrain_and_interpolate(X_t, mask, 30, settings, seed=0)
     assert latent.Z.shape == (len(X) + 30, 3)
     assert latent.Z_org.data_ptr() == latent.Z.data_ptr() and latent.Z_syn.shape == (30, 3)
     np.testing.assert_array_equal(latent.Z_org.numpy(), forward_in_chunks(latent.autoencoder.encoder, X_t).numpy())

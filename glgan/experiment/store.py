@@ -5,7 +5,9 @@ moved into place with :func:`os.replace`, which is atomic on POSIX file systems 
 killed halfway therefore leaves either no file or a complete one, and any number of workers can write
 at once without locks because no two runs share a file. A file that exists is never recomputed.
 
-Layout: ``<root>/<dataset>/<method>/r<ratio>/seed<seed>-<config hash>.json``.
+Layout: ``<root>/<dataset>/<method>/r<ratio>/seed<seed>-<config hash>.json`` for the paper's splits
+(:class:`RunKey`) and ``<root>/<dataset>/<method>/cv<folds>/rep<repeat>-fold<fold>-<config hash>.json`` for
+one cross-validation fold of the KEEL benchmark (:class:`FoldKey`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 KEY_COLUMNS = ("dataset", "method", "ratio", "seed", "classifier")
+CV_KEY_COLUMNS = ("dataset", "method", "repeat", "fold", "classifier")
+PATTERNS = ("*/*/r*/seed*.json", "*/*/cv*/rep*.json")
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,29 @@ class RunKey:
         return Path(self.dataset, self.method, f"r{self.ratio:g}", f"seed{self.seed}-{self.config_hash}.json")
 
 
+@dataclass(frozen=True)
+class FoldKey:
+    """One fold of a repeated k-fold cross-validation (the KEEL benchmark)."""
+
+    dataset: str
+    method: str
+    n_folds: int
+    repeat: int
+    fold: int
+    config_hash: str
+
+    @property
+    def relative_path(self) -> Path:
+        return Path(self.dataset, self.method, f"cv{self.n_folds}", f"rep{self.repeat}-fold{self.fold}-{self.config_hash}.json")
+
+
 class ResultStore:
     """Read and write run records under ``root``."""
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
 
-    def path_for(self, key: RunKey) -> Path:
+    def path_for(self, key: RunKey | FoldKey) -> Path:
         return self.root / key.relative_path
 
     def has(self, key: RunKey) -> bool:
@@ -70,9 +90,10 @@ class ResultStore:
         """All records as a DataFrame, one row per (run, classifier).
 
         If the same (dataset, method, ratio, seed, classifier) was run under several configurations (an
-        edited method config, say), the newest run is kept and the older files are named in a warning.
+        edited method config, say), the newest run is kept and the older files are named in a warning;
+        fold records (those with a ``fold``) are matched on (dataset, method, repeat, fold, classifier).
         """
-        files = sorted(self.root.glob("*/*/r*/seed*.json"))
+        files = sorted(path for pattern in PATTERNS for path in self.root.glob(pattern))
         rows = [
             {**record, "record_file": str(path.relative_to(self.root))}
             for path in files
@@ -81,12 +102,16 @@ class ResultStore:
         if not rows:
             return pd.DataFrame(columns=[*KEY_COLUMNS, "record_file"])
         frame = pd.DataFrame(rows).sort_values("finished_at", kind="stable")
-        stale = frame.duplicated(list(KEY_COLUMNS), keep="last")
+        folds = frame["fold"].notna() if "fold" in frame else pd.Series(False, index=frame.index)
+        stale = pd.Series(False, index=frame.index)
+        for rows, keys in ((~folds, KEY_COLUMNS), (folds, CV_KEY_COLUMNS)):
+            if rows.any():
+                stale |= frame[rows].duplicated(list(keys), keep="last").reindex(frame.index, fill_value=False)
         if stale.any():
             old = sorted(set(frame.loc[stale, "record_file"]))
             warnings.warn(
                 f"{len(old)} record file(s) under {self.root} were superseded by a newer run of the same "
-                f"dataset/method/ratio/seed with another configuration and are ignored: {old[:5]}"
+                f"dataset/method/ratio/seed (or repeat/fold) with another configuration and are ignored: {old[:5]}"
                 + (" ..." if len(old) > 5 else "")
                 + ". Delete them to silence this warning.",
                 stacklevel=2,

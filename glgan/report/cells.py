@@ -13,10 +13,10 @@ from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
+from glgan.experiment.config_check import CONFIG_DIR
 from glgan.experiment.protocol import Split, make_split, minmax_scale
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = PROJECT_ROOT / "configs"
 
 
 def compose_cell(experiment: str, dataset: str, method: str, seed: int, ratio: float,

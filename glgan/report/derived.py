@@ -90,3 +90,26 @@ def mnist_images(cache: Path, experiment: str, method: str, seed: int, overrides
         return None
     with np.load(path) as content:
         return {key: content[key] for key in content.files}
+
+
+def cgan_histories(experiment: str, datasets: dict, seed: int, cache: Path) -> dict[str, dict]:
+    """cGAN's training history (``CGAN.history_``) on the r = 0.01 split of each dataset, for one seed.
+
+    Cached as ``<cache>/<dataset>/cgan/history-seed<seed>-<config hash>.json``. ``datasets`` maps a name
+    to ``(Dataset, hydra overrides)``, as for :func:`derive`. Returns ``{dataset: history}``.
+    """
+    out = {}
+    for name, (dataset, overrides) in datasets.items():
+        cfg = compose_cell(experiment, name, "cgan", seed, PAPER_RATIO, overrides)
+        path = cache / name / "cgan" / f"history-seed{seed}-{cell_hash(cfg)}.json"
+        if not path.is_file():
+            split = cell_split(cfg, dataset)
+            sampler = make_sampler(cfg)
+            sampler.fit_resample(split.X_train, split.y_train)
+            history = getattr(sampler, "history_", None) or {}
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"dataset": name, "seed": seed, "history": history}, indent=1, sort_keys=True))
+            log.info("%s/cgan seed=%d: %s updates, stopped: %s", name, seed, history.get("n_updates"),
+                     history.get("stopped"))
+        out[name] = json.loads(path.read_text())["history"]
+    return out

@@ -43,16 +43,35 @@ def _message_figure(title: str, message: str):
     return fig
 
 
+def data_not_held_figure(dataset: str, number: int, reason: str | None = None):
+    """The placeholder of a figure whose dataset is not held: says so in large type, then why."""
+    name = DATASET_LABELS.get(dataset, dataset)
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    ax.axis("off")
+    ax.text(0.5, 0.78, f"{name} data not held here", ha="center", va="center", fontsize=17, fontweight="bold",
+            color="tab:red", transform=ax.transAxes)
+    ax.text(0.5, 0.58, f"Figure {number} is not reproduced: there are no {name} records to plot.\n"
+            "The paper's figure is the only reference for this dataset.", ha="center", va="center",
+            fontsize=10, transform=ax.transAxes)
+    if reason:
+        ax.text(0.5, 0.25, textwrap.fill(reason, 80), ha="center", va="center", fontsize=8, color="0.35",
+                transform=ax.transAxes)
+    return fig
+
+
 def mcc_vs_r(summary: pd.DataFrame, dataset: str, number: int, methods, stem: Path, *, experiment: str,
-             missing_reason: str | None = None) -> list[Path]:
+             missing_reason: str | None = None, data_held: bool | None = None) -> list[Path]:
     """AdaBoost MCC against the imbalance ratio: mean line and mean ± std band per method.
 
     ``summary`` holds rows of :func:`glgan.report.records.summarize` for AdaBoost MCC on ``dataset``.
-    Without any row the figure states that no records exist (and why, when known).
+    Without any row the figure says that the data is not held (``data_held=False``) or that the experiment
+    has no records yet, with ``missing_reason`` when known.
     """
     title = f"Figure {number} reproduced: AdaBoost MCC vs r, {DATASET_LABELS.get(dataset, dataset)}"
     rows = summary[summary["method"].isin(methods)]
     if rows.empty:
+        if data_held is False:
+            return save(data_not_held_figure(dataset, number, missing_reason), stem, ("png", "pdf"))
         reason = missing_reason or "the experiment has not run it yet."
         fig = _message_figure(title, f"No records for {dataset} in experiment '{experiment}': {reason}")
         return save(fig, stem, ("png", "pdf"))
@@ -156,3 +175,31 @@ def image_panels(panels: list[tuple[str, np.ndarray | None]], path: Path, *, tit
         ax.set_title(name, fontsize=10)
     fig.suptitle(title, fontsize=10)
     return save(fig, path)
+
+
+def gan_loss_curves(histories: dict, stem: Path, *, title: str) -> list[Path]:
+    """One panel per dataset: cGAN's mean D and G loss per epoch against the updates done (issue 15).
+
+    ``histories`` maps a dataset to ``CGAN.history_`` (``updates``, ``discriminator``, ``generator``,
+    ``generator_smoothed``, ``n_updates``, ``stopped``). Without any history the figure says so.
+    """
+    histories = {d: h for d, h in histories.items() if h and h.get("updates")}
+    if not histories:
+        return save(_message_figure(title, "No cGAN training history (no held dataset, or the report ran "
+                                    "without sampler re-runs)."), stem, ("png",))
+    fig, axes = plt.subplots(1, len(histories), figsize=(4.2 * len(histories), 3.4), squeeze=False)
+    for ax, (dataset, h) in zip(axes[0], histories.items()):
+        updates = np.asarray(h["updates"])
+        ax.plot(updates, h["discriminator"], color="tab:blue", label="D (epoch mean)")
+        ax.plot(updates, h["generator"], color="tab:green", alpha=0.5, label="G (epoch mean)")
+        ax.plot(updates, h["generator_smoothed"], color="tab:green", label="G (last 100 updates)")
+        ax.set_title(f"{DATASET_LABELS.get(dataset, dataset)}: {h.get('n_updates')} updates, "
+                     f"stopped: {h.get('stopped')}", fontsize=9)
+        ax.set_xlabel("updates of D and of G")
+        ax.set_yscale("symlog", linthresh=0.1)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("loss (BCE)")
+    axes[0][0].legend(fontsize=8, loc="best")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return save(fig, stem, ("png",))

@@ -6,6 +6,9 @@ from __future__ import annotations
 TABLE_METHODS = ("imbalanced", "random", "smote", "mdo", "nras", "swim", "bagan", "glgan")
 #: Methods run at r = 0.01 that the paper shows only in Figures 3-5.
 ABLATION_METHODS = ("auto_only", "cgan", "plain_ae")
+#: Variants of a paper method, shown in their own block under each table: variant -> the paper column it is
+#: compared with (the paper has no number of its own for a variant).
+VARIANT_METHODS = {"swim_published": "swim", "glgan_paper": "glgan"}
 #: Figures 3 and 4 (SMOTE added as a reference line).
 FIGURE_METHODS = ("auto_only", "cgan", "glgan", "smote")
 OVERSAMPLERS = tuple(m for m in TABLE_METHODS if m != "imbalanced")
@@ -41,11 +44,16 @@ METHOD_LABELS = {
     "mdo": "MDO",
     "nras": "NRAS",
     "swim": "SWIM",
+    "swim_published": "SWIM (published code)",
     "bagan": "BAGAN",
     "glgan": "GL-GAN",
+    "glgan_paper": "GL-GAN (paper variant)",
     "auto_only": "Auto-only",
     "cgan": "cGAN",
     "plain_ae": "Plain AE",
+    "polynom_fit_smote_star": "polynom-fit-SMOTE (star)",  # KEEL benchmark only
+    "prowsyn": "ProWSyn",
+    "smote_ipf": "SMOTE-IPF",
 }
 CLASSIFIER_LABELS = {"mlp": "MLPClassifier", "linear_svc": "LinearSVC", "adaboost": "AdaBoost"}
 METRIC_LABELS = {"macro_f1": "macro F1", "micro_f1": "micro F1", "mcc": "MCC"}

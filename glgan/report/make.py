@@ -17,7 +17,7 @@ import pandas as pd
 
 from glgan.report import claims as claims_module
 from glgan.report import figures, stats, summary
-from glgan.report.derived import derive, mnist_images
+from glgan.report.derived import cgan_histories, derive, mnist_images
 from glgan.report.held import DataStatus, check_dataset
 from glgan.report.labels import (
     FIGURE_METHODS,
@@ -85,6 +85,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
         warnings.simplefilter("always")
         records = load_records(runs_dir / experiment)
     notes = [str(w.message) for w in caught]
+    records = only_planned(records, _whole_plan(plan), runs_dir / experiment)
     scores = long_scores(records)
     summ = summarize(scores)
     paper = load_paper(paper_csv)
@@ -111,7 +112,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
             if len(rows) else rows
         reason = None if len(rows) else status(dataset).line
         figures.mcc_vs_r(rows, dataset, number, FIGURE_METHODS, figures_dir / stem, experiment=experiment,
-                         missing_reason=reason)
+                         missing_reason=reason, data_held=None if len(rows) else status(dataset).held)
         figure_list.append((f"Figure {number}: AdaBoost MCC vs r, {label(dataset)}", f"figures/{stem}.png"))
 
     # Statistics
@@ -145,6 +146,14 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
                     warnings.simplefilter("ignore", UserWarning)  # the partial-data warning; the table says so
                     held[name] = (load_dataset(name, data_dir, allow_partial=s.partial, download=False), s.overrides)
         interleave_rows = derive(experiment, held, plan.methods, plan.interleaving_seeds, cache_dir)
+        if "cgan" in plan.methods:  # issue 15: cGAN's loss curves under its convergence rule
+            gan_data = {d: v for d, v in held.items() if d != "mnist"}
+            seed = plan.interleaving_seeds[0] if plan.interleaving_seeds else 0
+            figures.gan_loss_curves(cgan_histories(experiment, gan_data, seed, cache_dir),
+                                    figures_dir / "cgan_loss_curves",
+                                    title=f"cGAN training losses at r = {PAPER_RATIO}, seed {seed}, "
+                                          f"experiment '{experiment}'")
+            figure_list.append(("cGAN training losses (D and G) per dataset", "figures/cgan_loss_curves.png"))
     inter = summary.interleaving_summary(interleave_rows)
     if len(interleave_rows):
         interleave_rows.to_csv(tables_dir / "interleaving.csv", index=False, float_format="%.6g")
@@ -160,6 +169,33 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
     (out_dir / "README.md").write_text(readme)
     log.info("report written to %s", out_dir)
     return evaluated
+
+
+def _whole_plan(plan: Plan) -> Plan:
+    """The experiment's plan before any ``restrict`` (which narrows the sampler re-runs, not the tables)."""
+    from glgan.report.plan import load_plan
+
+    try:
+        return load_plan(plan.experiment)
+    except (FileNotFoundError, ValueError):
+        return plan
+
+
+def only_planned(records: pd.DataFrame, plan: Plan, store_root: Path) -> pd.DataFrame:
+    """The records of the cells ``plan`` runs; any other record file in the store is named and ignored.
+
+    Ad-hoc runs (another ratio, seed or method) written into an experiment's store never reach its tables.
+    """
+    if records.empty:
+        return records
+    keep = np.array([plan.includes(d, m, float(r), int(s)) for d, m, r, s in
+                     zip(records["dataset"], records["method"], records["ratio"], records["seed"])], dtype=bool)
+    others = sorted(set(records.loc[~keep, "record_file"]))
+    if others:
+        log.warning("%d record file(s) under %s are not in the plan of experiment '%s' and are ignored: %s%s",
+                    len(others), store_root, plan.experiment, ", ".join(others[:10]),
+                    f" (+{len(others) - 10} more)" if len(others) > 10 else "")
+    return records.loc[keep].reset_index(drop=True)
 
 
 def _mnist_figures(plan: Plan, figures_dir: Path, cache: Path, status) -> list[tuple[str, str]]:

