@@ -106,6 +106,14 @@ def test_bad_folds_fail_before_any_work(data):
 # ---------------------------------------------------------------------------------------------- runner and store
 
 
+def test_fold_sample_quality_is_empty_without_appended_rows(data):
+    from glgan.experiment.pipeline import fold_sample_quality
+
+    part = cv.make_fold(*data, n_folds=5, repeat=0, fold=0, seed=0)
+    assert fold_sample_quality(part, part.X_train, part.y_train) == {}  # imbalanced: nothing added
+    assert fold_sample_quality(part, part.X_train[::-1], part.y_train[::-1]) == {}  # rows removed/reordered
+
+
 def test_one_fold_through_the_runner_then_skipped(tmp_path):
     from glgan.run import run
 
@@ -119,6 +127,8 @@ def test_one_fold_through_the_runner_then_skipped(tmp_path):
         assert record["fold"] == 2 and record["repeat"] == 0 and record["seed"] == cv.fold_seed(0, 0, 2)
         assert record["n_resampled_minority"] == record["n_resampled_majority"] == record["n_train_majority"]
         assert record["n_train_minority"] + record["n_train_majority"] + record["n_test"] == 214
+        assert record["quality_n_synthetic"] == record["n_synthetic"]  # SMOTE's rows, diagnosed
+        assert 0 < record["quality_spread_ratio"] < 2 and 0 <= record["quality_near_majority"] <= 1
     mtime = path.stat().st_mtime_ns
     assert run(cfg) == path and path.stat().st_mtime_ns == mtime  # stored: skipped
 

@@ -69,6 +69,24 @@ def resample(sampler, X, y) -> tuple[np.ndarray, np.ndarray, float]:
     return X_res, y_res, sampler_seconds
 
 
+def fold_sample_quality(part, X_res, y_res) -> dict:
+    """:func:`glgan.diagnostics.sample_quality` of the fold's synthetic minority rows, as ``quality_*`` fields.
+
+    Against the test fold's real minority rows. Empty for samplers that add no rows (imbalanced) or that
+    also remove rows (SMOTE-IPF's filter), whose synthetic rows cannot be told apart.
+    """
+    from glgan.diagnostics import sample_quality, synthetic_rows
+
+    try:
+        rows = synthetic_rows(part.X_train, X_res, y_res, MINORITY)
+    except ValueError:
+        return {}
+    if len(rows) == 0:
+        return {}
+    quality = sample_quality(part.X_train, part.y_train, rows, part.X_test[part.y_test == MINORITY])
+    return {f"quality_{name}": value for name, value in quality.items()}
+
+
 def run_fold(dataset, sampler, classifiers: dict, *, n_folds: int, repeat: int, fold: int, cv_seed: int,
              seed: int, scale: str = "minmax") -> list[dict]:
     """Evaluate ``sampler`` on one cross-validation fold of ``dataset`` (the KEEL benchmark's protocol).
@@ -101,6 +119,7 @@ def run_fold(dataset, sampler, classifiers: dict, *, n_folds: int, repeat: int, 
         "n_resampled_minority": int(np.sum(y_res == MINORITY)),
         "n_synthetic": int(len(y_res) - len(part.y_train)),
         "sampler_seconds": sampler_seconds,
+        **fold_sample_quality(part, X_res, y_res),
     }
     return [
         {**common, "classifier": name,
