@@ -203,7 +203,10 @@ def synthetic_store(root, sets, methods, folds=5):
                     records.append({"dataset": name, "method": method, "repeat": 0, "fold": fold, "n_folds": folds,
                                     "classifier": classifier, "mcc": mcc, "macro_f1": mcc, "gmean": mcc,
                                     "balanced_accuracy": mcc, "sampler_seconds": 0.5 * m, "classifier_seconds": 1.0,
-                                    "git_commit": "abc", "finished_at": "2026-01-01T00:00:00+00:00"})
+                                    "git_commit": "abc", "finished_at": "2026-01-01T00:00:00+00:00",
+                                    **({} if method == "imbalanced" else
+                                       {"quality_spread_ratio": 0.9 - 0.1 * m, "quality_cover": 0.5,
+                                        "quality_near_majority": 0.02 * m, "quality_precision": 0.8})})
                 store.write(FoldKey(name, method, folds, 0, fold, "h"), records)
     return store
 
@@ -222,6 +225,8 @@ def test_report_on_a_synthetic_store(tmp_path):
     for name in ("cd_mlp.png", "cd_linear_svc.png", "cd_adaboost.png", "scatter_glgan_vs_smote.png"):
         assert (out / "figures" / name).is_file()
     assert "1.5 min" in readme and "commit: `abc`" in readme and "Friedman" in readme
+    assert "## Sample quality" in readme and "held on 6 of 6 sets" in readme  # glgan vs smote: spread 0.6
+    assert "| set0 | 0.90 / 0.50 / 0.00 |" in readme  # smote's cell; imbalanced has none ("—")
     means = pd.read_csv(out / "tables" / "mcc_per_set.csv")
     raw = store.load()
     cell = raw[(raw.dataset == "set2") & (raw.method == "glgan") & (raw.classifier == "mlp")]["mcc"]

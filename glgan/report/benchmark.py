@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 
 from glgan.experiment.store import ResultStore  # noqa: E402
 from glgan.report import benchmark_stats as bs  # noqa: E402
+from glgan.report.benchmark_quality import quality_section  # noqa: E402
 from glgan.report.figures import cd_diagram, save  # noqa: E402
 from glgan.report.labels import label  # noqa: E402
 
@@ -90,6 +91,7 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
     classifiers = [c for c in CLASSIFIERS if c in set(records["classifier"])] + \
         sorted(set(records["classifier"]) - set(CLASSIFIERS))
     sets = [s for s in plan.sets if s in set(records["dataset"])]
+    missing = [m for m in plan.methods if m not in methods] + [s for s in plan.sets if s not in sets]
     tables, figures = out / "tables", out / "figures"
     tables.mkdir(parents=True, exist_ok=True)
     means = bs.set_means(records, "mcc")
@@ -118,6 +120,7 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
             f"* Stratified {'/'.join(map(str, folds[0]))}-fold CV, {len(folds[1])} repeat(s) (fixed seed); "
             "min-max scaling fit on the training folds only; each sampler balances the training fold once and "
             "the paper's three classifiers (`configs/classifier/`) are fit on its output.",
+            *([f"* **Partial: not run yet** (in the plan, no records): {', '.join(missing)}."] if missing else []),
             f"* Methods: {', '.join(methods)}. Metrics: MCC (below), macro F1, G-mean, balanced accuracy "
             "(`tables/metrics_overview.csv`).",
             "* A set's score is the mean over its folds; ranks and tests use the sets as blocks (Demšar 2006).", "",
@@ -142,6 +145,7 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
              _markdown(wilcoxon, ".4g", index=False), "",
              "## Sampler time per fold (seconds)", "", _markdown(seconds.rename_axis("method"), ".3f"), "",
              "## All metrics (mean over sets and classifiers)", "", _markdown(overview.rename_axis("method"), ".3f"), ""]
+    text += quality_section(records, methods, sets, plan.reference, _markdown)
     if "smote" in methods and plan.reference in methods:
         paths = scatter(means, plan.reference, "smote", classifiers, figures / "scatter_glgan_vs_smote")
         text += [f"## {label(plan.reference)} vs SMOTE per set", "", f"![scatter](figures/{paths[0].name})", ""]
