@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
-.PHONY: setup test test-fast reproduce reproduce-quick report table1 bench clean-venv
+.PHONY: setup test test-fast reproduce reproduce-quick report table1 bench bench-threads clean-venv
 .PHONY: benchmark benchmark-dev benchmark-quick
 JOBS ?= 2
 
@@ -67,6 +67,12 @@ bench: $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-bench.txt
 	$(PY) -c "import re; from importlib.metadata import version as v; pins = dict(re.findall(r'^([\w-]+)==(\S+)', open('requirements.txt').read(), re.M)); moved = {p: (pin, v(p)) for p, pin in pins.items() if v(p).split('+')[0] != pin}; assert not moved, f'pins moved (wanted, installed): {moved}'"
 	$(PY) scripts/bench.py $(foreach log,$(REPRODUCE_LOG),--reproduce-log $(log)) $(BENCH_ARGS)
+
+# Threads benchmark (issue 14) -> results/bench_threads.md: GL-GAN's default n_threads=1 against torch's default
+# threads, idle, beside 1 and 2 busy processes, and in cross_val_score(n_jobs=2) (about 10 min on 2 cores;
+# BENCH_THREADS_ARGS=--quick for a smoke run). Its workers drop the OMP/MKL/OpenBLAS variables exported above.
+bench-threads: $(STAMP)
+	$(PY) scripts/bench_threads.py $(BENCH_THREADS_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -226,6 +226,7 @@ def test_report_on_a_synthetic_store(tmp_path):
         assert (out / "figures" / name).is_file()
     assert "1.5 min" in readme and "commit: `abc`" in readme and "Friedman" in readme
     assert "## Sample quality" in readme and "held on 6 of 6 sets" in readme  # glgan vs smote: spread 0.6
+    assert "| set | SMOTE | Random | GL-GAN |" in readme  # Imbalanced adds no rows: no column
     assert "| set0 | 0.90 / 0.50 / 0.00 |" in readme  # smote's cell; imbalanced has none ("—")
     means = pd.read_csv(out / "tables" / "mcc_per_set.csv")
     raw = store.load()

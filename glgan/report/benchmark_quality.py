@@ -67,7 +67,7 @@ def quality_section(records: pd.DataFrame, methods, sets, reference: str, markdo
              "cover = share of held-out minority rows nearer a synthetic row than any majority training row; "
              "near-maj = share of synthetic rows whose nearest training row is a majority row. "
              "— = the method adds no rows or also removes rows.", "",
-             markdown(quality_table(means, methods, sets).rename_axis("set")), ""]
+             markdown(quality_table(means, methods, sets).rename(columns=label).rename_axis("set")), ""]
     check = target_check(means, reference)
     if len(check):
         held = int(check["all"].sum())
