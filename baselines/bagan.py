@@ -34,6 +34,7 @@ from glgan.autoencoder import Autoencoder, forward_in_chunks, train_autoencoder
 from glgan.sampler_contract import append_synthetic, check_sampler_input
 from glgan.torch_utils import (
     as_tensor,
+    torch_threads,
     check_finite,
     epochs_bar,
     minibatches,
@@ -171,6 +172,11 @@ class BAGAN(BaseOverSampler):
         Where to train; ``"auto"`` uses CUDA when available. Bit-identical results are only
         guaranteed on the CPU.
 
+    n_threads : int or None, default=1
+        torch threads during ``fit_resample`` (the caller's setting is restored afterwards); these
+        networks are small and torch's default of one thread per core is several times slower beside
+        other busy processes. None keeps torch's current setting.
+
     verbose : bool, default=False
         Show progress bars with the current losses.
 
@@ -227,6 +233,7 @@ class BAGAN(BaseOverSampler):
         "ae_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "gan_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "device": [DEVICE_OPTIONS, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["boolean"],
     }
 
@@ -242,6 +249,7 @@ class BAGAN(BaseOverSampler):
         ae_learning_rate=1e-3,
         gan_learning_rate=5e-5,
         device="auto",
+        n_threads=1,
         verbose=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -253,12 +261,17 @@ class BAGAN(BaseOverSampler):
         self.ae_learning_rate = ae_learning_rate
         self.gan_learning_rate = gan_learning_rate
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
 
     def _check_X_y(self, X, y):
         return check_sampler_input(self, X, y, accept_sparse=True)
 
     def _fit_resample(self, X, y):
+        with torch_threads(self.n_threads):
+            return self._train_and_generate(X, y)
+
+    def _train_and_generate(self, X, y):
         hidden_dims = self._checked_hidden_dims()
         if not any(self.sampling_strategy_.values()):
             return X, y  # nothing to generate (e.g. already balanced): no training

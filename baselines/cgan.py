@@ -27,6 +27,7 @@ from torch.nn import functional as F
 from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
 from glgan.torch_utils import (
     as_tensor,
+    torch_threads,
     check_finite,
     epochs_bar,
     minibatches,
@@ -206,6 +207,11 @@ class CGAN(BaseOverSampler):
         Where to train; ``"auto"`` uses CUDA when available. Bit-identical results are only
         guaranteed on the CPU.
 
+    n_threads : int or None, default=1
+        torch threads during ``fit_resample`` (the caller's setting is restored afterwards); these
+        networks are small and torch's default of one thread per core is several times slower beside
+        other busy processes. None keeps torch's current setting.
+
     verbose : bool, default=False
         Show a progress bar with the current losses.
 
@@ -265,6 +271,7 @@ class CGAN(BaseOverSampler):
         "patience": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "device": [DEVICE_OPTIONS, torch.device],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["boolean"],
     }
 
@@ -284,6 +291,7 @@ class CGAN(BaseOverSampler):
         patience=200,
         tol=0.01,
         device="auto",
+        n_threads=1,
         verbose=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -299,12 +307,17 @@ class CGAN(BaseOverSampler):
         self.patience = patience
         self.tol = tol
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
 
     def _check_X_y(self, X, y):
         return check_sampler_input(self, X, y, accept_sparse=True)
 
     def _fit_resample(self, X, y):
+        with torch_threads(self.n_threads):
+            return self._train_and_generate(X, y)
+
+    def _train_and_generate(self, X, y):
         if not any(self.sampling_strategy_.values()):
             return X, y  # nothing to generate (e.g. already balanced): no training
         data = prepare_gan_input(X, y)

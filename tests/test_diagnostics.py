@@ -105,15 +105,22 @@ def test_a_collapsed_minority_warns_and_a_spread_one_does_not():
         sampler._warn_if_collapsed(1, real + 0.01, real)
 
 
-@pytest.mark.parametrize("Sampler", [GLGAN, AutoOnly, PlainAE])
-def test_thread_setting_applies_during_the_fit_only(Sampler, monkeypatch):
+@pytest.mark.parametrize("name", ["GLGAN", "AutoOnly", "PlainAE", "BAGAN", "CGAN"])
+def test_thread_setting_applies_during_the_fit_only(name, monkeypatch):
+    import baselines
+
     X, y = two_blobs()
     seen = []
     original = torch.set_num_threads
     monkeypatch.setattr(torch, "set_num_threads", lambda n: (seen.append(n), original(n)))
     before = torch.get_num_threads()
-    Sampler(random_state=0, n_threads=1, **{k: v for k, v in SMALL.items() if k != "gan_epochs"}
-            ).fit_resample(minmax_scale(X), y)
+    if name in ("BAGAN", "CGAN"):
+        sampler = getattr(baselines, name)(random_state=0, epochs=2, batch_size=64, device="cpu", n_threads=1)
+    else:
+        cls = GLGAN if name == "GLGAN" else getattr(baselines, name)
+        sampler = cls(random_state=0, n_threads=1, **{k: v for k, v in SMALL.items()
+                                                     if k != "gan_epochs" or name == "GLGAN"})
+    sampler.fit_resample(minmax_scale(X), y)
     assert seen == [1, before] and torch.get_num_threads() == before
 
 
