@@ -146,7 +146,8 @@ def sample_quality(X_train, y_train, X_synthetic, X_holdout_minority, *, minorit
     }
 
 
-def _fitted_model(sampler, label):
+def fitted_model(sampler, label=None):
+    """``sampler.models_[label]``; ``label`` may be omitted when one class was grown."""
     models = getattr(sampler, "models_", None)
     if models is None:
         raise ValueError(f"{type(sampler).__name__} has no fitted latent models: call fit_resample first.")
@@ -166,7 +167,7 @@ def reconstruction_errors(sampler, X, y, *, label=None) -> dict:
     (optional when only one was grown). A minority error far above the majority's means the
     autoencoder gave the minority up (its rows weigh little in Eq. 3.1's average).
     """
-    model = _fitted_model(sampler, label)
+    model = fitted_model(sampler, label)
     error = model.reconstruction_error(np.asarray(X))
     is_min = np.asarray(y) == model.label
     return {"minority": float(error[is_min].mean()), "majority": float(error[~is_min].mean())}
@@ -174,7 +175,7 @@ def reconstruction_errors(sampler, X, y, *, label=None) -> dict:
 
 def latent_codes(sampler, X, y, *, label=None) -> dict[str, np.ndarray]:
     """``Z_maj``, ``Z_min`` (the encoder's codes of ``X``) and ``Z_syn`` (the latent SMOTE codes)."""
-    model = _fitted_model(sampler, label)
+    model = fitted_model(sampler, label)
     Z = model.encode(np.asarray(X))
     is_min = np.asarray(y) == model.label
     return {"Z_maj": Z[~is_min], "Z_min": Z[is_min], "Z_syn": model.synthetic_codes()}

@@ -22,7 +22,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 
 from glgan.autoencoder import AutoencoderSettings, LatentSet, forward_in_chunks, pretrain_and_interpolate
-from glgan.diagnostics import COLLAPSE_SPREAD_RATIO, spread_ratio
+from glgan.diagnostics import COLLAPSE_SPREAD_RATIO, fitted_model, spread_ratio
 from glgan.latent_model import LatentModel
 from glgan.losses import class_balanced_mean, classifier_loss, discriminator_loss, generator_loss, row_sq_norm
 from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
@@ -142,7 +142,7 @@ class LatentSMOTESampler(BaseOverSampler):
 
     def _fit_resample(self, X, y):
         with torch_threads(self.n_threads):
-            return self._fit_resample_threads_set(X, y)
+            return self._train_and_generate(X, y)
 
     def sample(self, n_samples: int, label=None, random_state=None) -> np.ndarray:
         """``n_samples`` new synthetic rows of a grown class from the fitted model (like CTGAN's ``sample``).
@@ -154,15 +154,10 @@ class LatentSMOTESampler(BaseOverSampler):
         check_is_fitted(self, "models_")
         if not isinstance(n_samples, Integral) or n_samples < 1:
             raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
-        if label is None:
-            if len(self.models_) != 1:
-                raise ValueError(f"Several classes were grown ({sorted(self.models_)}); pass label=.")
-            label = next(iter(self.models_))
-        if label not in self.models_:
-            raise ValueError(f"Class {label!r} was not grown; grown classes: {sorted(self.models_)}.")
+        model = fitted_model(self, label)
         seed = seed_from(self.random_state if random_state is None else random_state)
         with torch_threads(self.n_threads):
-            return self.models_[label].sample(int(n_samples), seed)
+            return model.sample(int(n_samples), seed)
 
     def _warn_if_collapsed(self, label, rows: np.ndarray, real: np.ndarray) -> None:
         ratio = spread_ratio(rows, real) if len(real) > 1 and len(rows) > 1 else math.nan
@@ -175,7 +170,7 @@ class LatentSMOTESampler(BaseOverSampler):
                 UserWarning, stacklevel=4,
             )
 
-    def _fit_resample_threads_set(self, X, y):
+    def _train_and_generate(self, X, y):
         X_dense = to_dense(X)
         self._hidden_dims()  # fail early on a bad architecture
         out_activation = self._output_activation(X_dense)
