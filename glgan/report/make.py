@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from glgan.report import claims as claims_module
-from glgan.report import figures, stats, summary
+from glgan.report import figures, paper_gap, stats, summary
 from glgan.report.derived import cgan_histories, derive, mnist_images
 from glgan.report.held import DataStatus, check_dataset
 from glgan.report.labels import (
@@ -68,7 +68,8 @@ def rank_sets(summ: pd.DataFrame, paper: pd.DataFrame) -> tuple[pd.DataFrame, di
     return ranks, tests, ours_ranks
 
 
-def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = PAPER_CSV, data_dir=None,
+def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = PAPER_CSV,
+                reasons_yaml: Path = paper_gap.REASONS_YAML, data_dir=None,
                 samplers: bool = True, statuses: dict[str, DataStatus] | None = None,
                 cache_dir: Path | None = None) -> list[claims_module.Claim]:
     """Write every table, figure and the summary for ``plan.experiment``; return the evaluated claims.
@@ -78,6 +79,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
     reusing whatever is cached.
     """
     experiment = plan.experiment
+    reasons = paper_gap.load_reasons(reasons_yaml)  # a malformed reasons file fails before any work
     statuses = dict(statuses or {})
     tables_dir, figures_dir = out_dir / "tables", out_dir / "figures"
     cache_dir = cache_dir or runs_dir.parent / "derived" / experiment
@@ -96,13 +98,22 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
         return statuses[name]
 
     # Tables 2-6
-    table_texts = {}
+    table_texts, complete = {}, {}
     for dataset in TABLES:
         dataset_records = at_ratio(records[records["dataset"] == dataset], PAPER_RATIO) if len(records) else records
         reason = None if len(dataset_records) else status(dataset).line
-        write_dataset_table(tables_dir, dataset, summ, paper, provenance(dataset_records), experiment, reason)
+        prov = provenance(dataset_records)
+        write_dataset_table(tables_dir, dataset, summ, paper, prov, experiment, reason)
         table_texts[dataset] = (tables_dir / f"{TABLES[dataset][0]}.md").read_text()
+        if prov:
+            complete[dataset] = prov["data_variant"] == ["complete"]
     log.info("tables written to %s", tables_dir)
+
+    # Distance to the paper (issue 15)
+    gaps = paper_gap.baseline_gaps(summ, paper, list(complete), reasons)
+    gaps.to_csv(tables_dir / "paper_gap.csv", index=False, float_format="%.6g")
+    (tables_dir / "paper_gap.md").write_text(
+        paper_gap.gap_markdown(gaps, complete, experiment, header=summary.GENERATED))
 
     # Figures 3-4
     figure_list = []
@@ -165,7 +176,8 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
     overview = _overview(records, experiment, [status(d) for d in TABLES if d in statuses], plan)
     readme = summary.readme_markdown(
         experiment=experiment, overview=overview, claims=evaluated,
-        tables={d: _embedded(t) for d, t in table_texts.items()}, figures=figure_list, notes=notes)
+        tables={d: _embedded(t) for d, t in table_texts.items()}, figures=figure_list, notes=notes,
+        paper_gap=paper_gap.target_line(gaps, complete))
     (out_dir / "README.md").write_text(readme)
     log.info("report written to %s", out_dir)
     return evaluated

@@ -150,10 +150,15 @@ def claims_markdown(claims: list[Claim]) -> list[str]:
 
 
 def readme_markdown(*, experiment: str, overview: list[str], claims: list[Claim], tables: dict[str, str],
-                    figures: list[tuple[str, str]], notes: list[str]) -> str:
-    """``tables``: dataset -> Markdown of its table (embedded); ``figures``: (caption, relative path)."""
+                    figures: list[tuple[str, str]], notes: list[str], paper_gap: str = "") -> str:
+    """``tables``: dataset -> Markdown of its table (embedded); ``figures``: (caption, relative path);
+    ``paper_gap``: the sentence of :func:`glgan.report.paper_gap.target_line`."""
     lines = [GENERATED, f"# Results of the `{experiment}` experiment", "", *overview, "",
              "## The paper's claims", "", *claims_markdown(claims), ""]
+    if paper_gap:
+        lines += ["## Baselines against the paper", "",
+                  f"{paper_gap} Every miss, with Δ in standard errors and its reason: "
+                  "[paper_gap](tables/paper_gap.md).", ""]
     if notes:
         lines += ["## Notes", "", *[f"- {n}" for n in notes], ""]
     lines += ["## Figures", ""]
@@ -161,7 +166,8 @@ def readme_markdown(*, experiment: str, overview: list[str], claims: list[Claim]
         lines += [f"**{caption}**", "", f"![{caption}]({path})", ""]
     lines += ["## Tables 2-6 (ours beside the paper's)", "",
               "Also as CSV and LaTeX in [`tables/`](tables/). Statistics: [significance](tables/significance.md), "
-              "[ranks](tables/ranks.md), [interleaving](tables/interleaving.md).", ""]
+              "[ranks](tables/ranks.md), [interleaving](tables/interleaving.md), "
+              "[baselines against the paper](tables/paper_gap.md).", ""]
     for dataset, text in tables.items():
         body = text.split("\n", 1)[1] if text.startswith("#") else text
         lines += [f"### {DATASET_LABELS.get(dataset, dataset)}", body.strip(), ""]
