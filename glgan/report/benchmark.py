@@ -127,9 +127,9 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
             "## Time", "", timing, "", _markdown(by_set / 60, ".2f").replace("| dataset |", "| set (CPU min) |"), ""]
     for classifier in classifiers:
         text += [f"## MCC per set: {label(classifier)} (mean ± std over folds, best bold)", "",
-                 _markdown(bs.score_table(means, classifier, methods, sets).rename_axis("set")), ""]
+                 _markdown(bs.score_table(means, classifier, methods, sets).rename(columns=label).rename_axis("set")), ""]
     text += ["## Mean rank per method (MCC, 1 = best)", "",
-             _markdown(ranks.rename(columns=label).rename_axis("method"), ".2f"), "",
+             _markdown(ranks.rename(index=label, columns=label).rename_axis("method"), ".2f"), "",
              "## Friedman test and critical difference (MCC, α = 0.05)", "",
              _markdown(friedman[["classifier", "n_blocks", "k_methods", "chi2", "p_value", "iman_davenport_p",
                                  "nemenyi_cd"]].set_index("classifier"), ".4g"), ""]
@@ -142,9 +142,9 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
         text += [f"![CD diagram, {label(classifier)}](figures/{paths[0].name})", ""]
     text += [f"## {label(plan.reference)} against every method (Wilcoxon signed-rank over sets, Holm per classifier)", "",
              "Win/tie/loss: sets where the reference's mean MCC is higher / equal / lower.", "",
-             _markdown(wilcoxon, ".4g", index=False), "",
-             "## Sampler time per fold (seconds)", "", _markdown(seconds.rename_axis("method"), ".3f"), "",
-             "## All metrics (mean over sets and classifiers)", "", _markdown(overview.rename_axis("method"), ".3f"), ""]
+             _markdown(wilcoxon.assign(method=wilcoxon["method"].map(label)), ".4g", index=False), "",
+             "## Sampler time per fold (seconds)", "", _markdown(seconds.rename(index=label).rename_axis("method"), ".3f"), "",
+             "## All metrics (mean over sets and classifiers)", "", _markdown(overview.rename(index=label).rename_axis("method"), ".3f"), ""]
     text += quality_section(records, methods, sets, plan.reference, _markdown)
     if "smote" in methods and plan.reference in methods:
         paths = scatter(means, plan.reference, "smote", classifiers, figures / "scatter_glgan_vs_smote")
