@@ -50,7 +50,7 @@ def scatter(means: pd.DataFrame, reference: str, other: str, classifiers, path: 
             ax.set_xlim(low, 1.02)
             ax.set_ylim(low, 1.02)
         above = int((table.get(reference, 0) > table.get(other, 0) + bs.TIE).sum()) if len(table) else 0
-        ax.set_title(f"{label(classifier)}: {label(reference)} above the diagonal on {above}/{len(table)} sets",
+        ax.set_title(f"{label(classifier)}\n{label(reference)} above the diagonal on {above}/{len(table)} sets",
                      fontsize=9)
         ax.set_xlabel(f"{label(other)} mean MCC")
         ax.set_ylabel(f"{label(reference)} mean MCC")
