@@ -241,6 +241,16 @@ def test_report_on_a_synthetic_store(tmp_path):
     assert (wilcoxon["wins"] == 6).all() and (wilcoxon["p_holm"] >= wilcoxon["p_value"]).all()
 
 
+def test_report_without_the_reference_method(tmp_path):
+    from glgan.report.benchmark import make_benchmark_report
+
+    sets, methods = [f"set{i}" for i in range(4)], ["smote", "random"]
+    synthetic_store(tmp_path / "runs", sets, methods)
+    plan = BenchmarkPlan("benchmark-test", None, tuple(sets), tuple(methods), "glgan", 5, 1)
+    readme = make_benchmark_report(plan, tmp_path / "runs", tmp_path / "out").read_text()
+    assert "GL-GAN against every method" in readme and "scatter_glgan_vs_smote" not in readme
+
+
 # ---------------------------------------------------------------------------------------------- resume
 
 

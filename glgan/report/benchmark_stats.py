@@ -71,6 +71,10 @@ def friedman_by_classifier(means: pd.DataFrame, methods, classifiers) -> pd.Data
     return pd.DataFrame(rows)
 
 
+WILCOXON_COLUMNS = ["classifier", "method", "n_sets", "wins", "ties", "losses", "mean_diff", "statistic", "p_value",
+                    "p_holm"]
+
+
 def wilcoxon_vs_reference(means: pd.DataFrame, methods, classifiers, reference: str) -> pd.DataFrame:
     """Reference against every other method per classifier: paired over sets, Holm within the classifier."""
     rows = []
@@ -88,7 +92,7 @@ def wilcoxon_vs_reference(means: pd.DataFrame, methods, classifiers, reference: 
                           "statistic": result["statistic"], "p_value": result["p_value"]})
         holm = stats.holm([row["p_value"] for row in block])
         rows += [{**row, "p_holm": float(p)} for row, p in zip(block, holm)]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=WILCOXON_COLUMNS)  # the columns also when the reference was not run
 
 
 def metric_overview(records: pd.DataFrame, methods) -> pd.DataFrame:
