@@ -34,7 +34,6 @@ from glgan.autoencoder import Autoencoder, forward_in_chunks, train_autoencoder
 from glgan.sampler_contract import append_synthetic, check_sampler_input
 from glgan.torch_utils import (
     as_tensor,
-    torch_threads,
     check_finite,
     epochs_bar,
     minibatches,
@@ -42,6 +41,7 @@ from glgan.torch_utils import (
     resolve_device,
     seed_from,
     seeded,
+    torch_threads,
 )
 
 __all__ = ["BAGAN", "build_bagan_autoencoder", "init_discriminator", "class_gaussians", "sample_latent"]

@@ -27,13 +27,13 @@ from torch.nn import functional as F
 from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
 from glgan.torch_utils import (
     as_tensor,
-    torch_threads,
     check_finite,
     epochs_bar,
     minibatches,
     resolve_device,
     seed_from,
     seeded,
+    torch_threads,
 )
 
 __all__ = [

@@ -17,7 +17,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from glgan.report.labels import CLASSIFIERS, DATASET_LABELS, METRICS, REFERENCE_METHOD, TABLE_METHODS, label
+from glgan.report.labels import (
+    CLASSIFIERS,
+    DATASET_LABELS,
+    METRICS,
+    PAPER_RATIO,
+    REFERENCE_METHOD,
+    TABLE_METHODS,
+    label,
+)
 from glgan.report.tables import table_frame
 
 TOLERANCE = 0.05
@@ -115,7 +123,7 @@ def gap_markdown(gaps: pd.DataFrame, complete: dict[str, bool], experiment: str,
                  tolerance: float = TOLERANCE) -> str:
     lines = [header, f"# Baseline cells against the paper ({experiment})", "",
              f"The paper's seven baselines (all of Tables 2-6's methods but GL-GAN), three classifiers and three "
-             f"metrics at r = {0.01:g}: how many of our means lie within ±{tolerance:g} of the paper's value. "
+             f"metrics at r = {PAPER_RATIO:g}: how many of our means lie within ±{tolerance:g} of the paper's value. "
              "Δ/SE is Δ in standard errors of a difference of two means over seeds, assuming the paper's spread "
              "over seeds equals ours (the paper reports none); a constant result (std 0) has none. Reasons are "
              "hand-written in `results/paper/gap_reasons.yaml` (see docs/REPRODUCTION.md §15).", "",
@@ -124,14 +132,15 @@ def gap_markdown(gaps: pd.DataFrame, complete: dict[str, bool], experiment: str,
         return "\n".join(lines)
     lines += ["| Dataset | data | " + " | ".join(label(c) for c in CLASSIFIERS) + " | all |",
               "|---|---|" + "---|" * (len(CLASSIFIERS) + 1)]
-    for dataset in [d for d in DATASET_LABELS if d in set(gaps["dataset"])]:
+    datasets = [d for d in DATASET_LABELS if d in set(gaps["dataset"])]
+    for dataset in datasets:
         part = gaps[gaps["dataset"] == dataset]
         per = [part[part["classifier"] == c] for c in CLASSIFIERS]
         data = "complete" if complete.get(dataset, False) else "partial (not counted)"
         lines.append(f"| {label(dataset)} | {data} | "
                      + " | ".join(_share(int(p["within"].sum()), len(p)) for p in per)
                      + f" | {_share(int(part['within'].sum()), len(part))} |")
-    for dataset in [d for d in DATASET_LABELS if d in set(gaps["dataset"])]:
+    for dataset in datasets:
         misses = gaps[(gaps["dataset"] == dataset) & ~gaps["within"]]
         lines += ["", f"## {label(dataset)}: {len(misses)} miss(es)", ""]
         if misses.empty:
