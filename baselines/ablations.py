@@ -41,6 +41,9 @@ _TAIL_PARAMETERS = """k_neighbors : int, default=5
         Eq. 3.1 averaged per class ("paper": False, "balanced": True).
     ae_min_steps : int or None, default=None
         Train the autoencoder for at least this many steps ("paper": 0, "balanced": 1000).
+    max_epoch_rows : int or None, default=8192
+        The training budget, exactly as for :class:`glgan.GLGAN`: on more rows than this, each epoch
+        visits a fresh random subset of this many rows, so the fit's cost stops growing with n.
     device : {"auto", "cpu", "cuda"} or torch.device, default="auto"
         Where to train; "auto" uses CUDA when available.
     n_threads : int or None, default=1
@@ -141,6 +144,7 @@ class AutoOnly(_DecodeLatentSMOTE):
         variant="balanced",
         balanced_reconstruction=None,
         ae_min_steps=None,
+        max_epoch_rows=8192,
         device="auto",
         n_threads=1,
         verbose=False,
@@ -163,6 +167,7 @@ class AutoOnly(_DecodeLatentSMOTE):
         self.variant = variant
         self.balanced_reconstruction = balanced_reconstruction
         self.ae_min_steps = ae_min_steps
+        self.max_epoch_rows = max_epoch_rows
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
@@ -220,6 +225,7 @@ class PlainAE(_DecodeLatentSMOTE):
         variant="balanced",
         balanced_reconstruction=None,
         ae_min_steps=None,
+        max_epoch_rows=8192,
         device="auto",
         n_threads=1,
         verbose=False,
@@ -237,6 +243,7 @@ class PlainAE(_DecodeLatentSMOTE):
         self.variant = variant
         self.balanced_reconstruction = balanced_reconstruction
         self.ae_min_steps = ae_min_steps
+        self.max_epoch_rows = max_epoch_rows
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose

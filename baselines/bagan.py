@@ -33,6 +33,7 @@ from baselines.cgan import DEVICE_OPTIONS, GANInput, prepare_gan_input, requeste
 from glgan.autoencoder import Autoencoder, forward_in_chunks, train_autoencoder
 from glgan.sampler_contract import append_synthetic, check_sampler_input
 from glgan.torch_utils import (
+    EpochLosses,
     as_tensor,
     check_finite,
     epochs_bar,
@@ -168,6 +169,12 @@ class BAGAN(BaseOverSampler):
     gan_learning_rate : float, default=5e-5
         Adam step size of D and G (the reference's value).
 
+    max_epoch_rows : int or None, default=8192
+        The training budget shared with :class:`glgan.GLGAN` (outside the reference): on more rows than
+        this, each epoch of the autoencoder and of the GAN visits a fresh random subset of this many
+        rows, so the fit's cost stops growing with n. On at most this many rows it changes nothing.
+        None: full epochs.
+
     device : {{"auto", "cpu", "cuda"}} or torch.device, default="auto"
         Where to train; ``"auto"`` uses CUDA when available. Bit-identical results are only
         guaranteed on the CPU.
@@ -232,6 +239,7 @@ class BAGAN(BaseOverSampler):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "ae_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "gan_learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_epoch_rows": [Interval(Integral, 1, None, closed="left"), None],
         "device": [DEVICE_OPTIONS, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["boolean"],
@@ -248,6 +256,7 @@ class BAGAN(BaseOverSampler):
         batch_size=128,
         ae_learning_rate=1e-3,
         gan_learning_rate=5e-5,
+        max_epoch_rows=8192,
         device="auto",
         n_threads=1,
         verbose=False,
@@ -260,6 +269,7 @@ class BAGAN(BaseOverSampler):
         self.batch_size = batch_size
         self.ae_learning_rate = ae_learning_rate
         self.gan_learning_rate = gan_learning_rate
+        self.max_epoch_rows = max_epoch_rows
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
@@ -287,7 +297,8 @@ class BAGAN(BaseOverSampler):
             ae = build_bagan_autoencoder(X_all.shape[1], hidden_dims, self.latent_dim).to(device)
             ae_history = train_autoencoder(
                 ae, X_all, epochs=self.epochs, batch_size=self.batch_size, lr=self.ae_learning_rate,
-                generator=generator, betas=betas, verbose=self.verbose, desc="BAGAN autoencoder",
+                generator=generator, betas=betas, max_epoch_rows=self.max_epoch_rows, verbose=self.verbose,
+                desc="BAGAN autoencoder",
             )
             Z = forward_in_chunks(ae.encoder, X_all)
             check_finite(Z.abs().max(), "BAGAN latent codes")
@@ -331,10 +342,11 @@ class BAGAN(BaseOverSampler):
         # step goes through the combined model with D frozen but still in the training phase).
         G.train()
         D.train()
+        max_batches = None if self.max_epoch_rows is None else math.ceil(self.max_epoch_rows / self.batch_size)
         bar = epochs_bar(self.epochs, self.verbose, desc="BAGAN adversarial")
         for _ in bar:
-            d_losses, g_losses = [], []
-            for idx in minibatches(len(X_all), self.batch_size, generator, device=device):
+            d_losses, g_losses = EpochLosses("BAGAN discriminator loss"), EpochLosses("BAGAN generator loss")
+            for idx in minibatches(len(X_all), self.batch_size, generator, device=device, max_batches=max_batches):
                 # IBM/BAGAN balancing_gan.py:260-293 (_train_one_epoch), uniform class ratios.
                 fake_size = math.ceil(len(idx) / n_classes)
 
@@ -345,19 +357,20 @@ class BAGAN(BaseOverSampler):
                 targets = torch.cat([y_all[idx], torch.full((fake_size,), fake_class, device=device)])
                 loss_d = F.cross_entropy(logits, targets)
                 opt_d.zero_grad(set_to_none=True)
-                check_finite(loss_d, "BAGAN discriminator loss").backward()
+                loss_d.backward()
                 opt_d.step()
 
                 labels = torch.randint(n_classes, (fake_size + len(idx),), generator=generator).to(device)
                 D.requires_grad_(False)
                 loss_g = F.cross_entropy(D(G(sample_latent(labels, means, cholesky, generator))), labels)
                 opt_g.zero_grad(set_to_none=True)
-                check_finite(loss_g, "BAGAN generator loss").backward()
+                loss_g.backward()
                 opt_g.step()
                 D.requires_grad_(True)
 
-                d_losses.append(loss_d.item())
-                g_losses.append(loss_g.item())
+                d_losses.add(loss_d)
+                g_losses.add(loss_g)
+            d_losses, g_losses = d_losses.values(), g_losses.values()
             history["discriminator"].append(float(np.mean(d_losses)))
             history["generator"].append(float(np.mean(g_losses)))
             bar.set_postfix(D=history["discriminator"][-1], G=history["generator"][-1])

@@ -26,8 +26,8 @@ from torch.nn import functional as F
 
 from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
 from glgan.torch_utils import (
+    EpochLosses,
     as_tensor,
-    check_finite,
     epochs_bar,
     minibatches,
     resolve_device,
@@ -358,7 +358,7 @@ class CGAN(BaseOverSampler):
 
         bar = epochs_bar(epochs, self.verbose, desc="cGAN")
         for _ in bar:
-            d_losses, g_losses = [], []
+            d_losses, g_losses = EpochLosses("cGAN discriminator loss"), EpochLosses("cGAN generator loss")
             for idx in minibatches(len(X_all), self.batch_size, generator, device=device):
                 x_real, y_real = X_all[idx], y_all[idx]
 
@@ -373,7 +373,7 @@ class CGAN(BaseOverSampler):
                     + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
                 )
                 opt_d.zero_grad()
-                check_finite(loss_d, "cGAN discriminator loss").backward()
+                loss_d.backward()
                 opt_d.step()
 
                 # G step, non-saturating: maximise log D(G(z, y), y) (paper, Eq. 6).
@@ -383,12 +383,13 @@ class CGAN(BaseOverSampler):
                 fake_logits = D(torch.sigmoid(G(z, y_real)), y_real)
                 loss_g = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
                 opt_g.zero_grad()
-                check_finite(loss_g, "cGAN generator loss").backward()
+                loss_g.backward()
                 opt_g.step()
                 D.requires_grad_(True)
 
-                d_losses.append(loss_d.item())
-                g_losses.append(loss_g.item())
+                d_losses.add(loss_d)
+                g_losses.add(loss_g)
+            d_losses, g_losses = d_losses.values(), g_losses.values()
             history["discriminator"].append(float(np.mean(d_losses)))
             history["generator"].append(float(np.mean(g_losses)))
             g_steps.extend(g_losses)

@@ -21,7 +21,7 @@ from imblearn.over_sampling import SMOTE
 from torch import nn
 
 from glgan.losses import autoencoder_loss, class_balanced_mean, row_sq_norm
-from glgan.torch_utils import check_all_finite, check_finite, epochs_bar, minibatches, mlp
+from glgan.torch_utils import EpochLosses, check_all_finite, epochs_bar, minibatches, mlp, steps_per_epoch
 
 __all__ = [
     "Autoencoder",
@@ -103,6 +103,7 @@ def train_autoencoder(
     separation_margin: float | None = None,
     balanced_reconstruction: bool = False,
     min_steps: int = 0,
+    max_epoch_rows: int | None = None,
     verbose: bool = False,
     desc: str = "autoencoder",
 ) -> list[float]:
@@ -155,6 +156,10 @@ def train_autoencoder(
         weigh half each) instead of the plain mean over the batch.
     min_steps : int, default=0
         Train for at least this many optimiser steps (more epochs on small data).
+    max_epoch_rows : int or None, default=None
+        The training budget: on more than this many rows each epoch is the first
+        ``ceil(max_epoch_rows / batch_size)`` minibatches of a fresh permutation, so the cost stops growing
+        with ``len(X)`` (:func:`glgan.torch_utils.minibatches`). None: every epoch visits every row.
     verbose : bool, default=False
         Show a tqdm bar.
     desc : str, default="autoencoder"
@@ -185,11 +190,12 @@ def train_autoencoder(
     optimizer = torch.optim.Adam(ae.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
     ae.train()
     history: list[float] = []
-    steps_per_epoch = math.ceil(len(X) / max(1, min(int(batch_size), len(X))))
-    bar = epochs_bar(max(epochs, math.ceil(min_steps / steps_per_epoch)), verbose, desc)
+    max_batches = None if max_epoch_rows is None else math.ceil(max_epoch_rows / batch_size)
+    n_steps = steps_per_epoch(len(X), batch_size, max_batches)
+    bar = epochs_bar(max(epochs, math.ceil(min_steps / n_steps)), verbose, desc)
     for _ in bar:
-        total, n_batches = 0.0, 0
-        for idx in minibatches(len(X), batch_size, generator, device=X.device):
+        losses = EpochLosses(f"{desc} loss")
+        for idx in minibatches(len(X), batch_size, generator, device=X.device, max_batches=max_batches):
             x = X[idx]
             z = ae.encoder(x)
             x_hat = ae.decoder(z)
@@ -213,13 +219,12 @@ def train_autoencoder(
                     margin=separation_margin,
                     reconstruction=reconstruction,
                 )
-            check_finite(loss, f"{desc} loss")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            total += float(loss.detach())
-            n_batches += 1
-        history.append(total / n_batches)
+            losses.add(loss)
+        values = losses.values()
+        history.append(sum(values) / len(values))
         bar.set_postfix(loss=f"{history[-1]:.4g}")
     ae.eval()
     return history
@@ -344,6 +349,7 @@ class AutoencoderSettings:
     separation_margin: float | None = None
     balanced_reconstruction: bool = False
     min_steps: int = 0
+    max_epoch_rows: int | None = None
 
 
 def pretrain_and_interpolate(
@@ -375,7 +381,7 @@ def pretrain_and_interpolate(
         separation_weight=settings.separation_weight,
         scale_invariant_clustering=settings.scale_invariant_clustering,
         separation_margin=settings.separation_margin, balanced_reconstruction=settings.balanced_reconstruction,
-        min_steps=settings.min_steps, verbose=verbose, desc=desc,
+        min_steps=settings.min_steps, max_epoch_rows=settings.max_epoch_rows, verbose=verbose, desc=desc,
     )
     n = len(X)
     Z = torch.empty((n + n_synthetic, settings.latent_dim), dtype=X.dtype, device=X.device)

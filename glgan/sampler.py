@@ -28,7 +28,7 @@ from glgan.losses import class_balanced_mean, classifier_loss, discriminator_los
 from glgan.networks import AdversarialNetworks, init_adversarial_networks, real_probability
 from glgan.sampler_contract import append_synthetic, check_sampler_input, room_for_synthetic, to_dense
 from glgan.torch_utils import (
-    as_tensor, check_all_finite, check_finite, epochs_bar, resolve_device, seed_from, seeded, torch_threads,
+    EpochLosses, as_tensor, check_all_finite, epochs_bar, resolve_device, seed_from, seeded, torch_threads,
 )
 
 __all__ = ["GLGAN", "LatentSMOTESampler", "VARIANTS", "train_adversarial"]
@@ -64,6 +64,7 @@ AUTOENCODER_PARAMETER_CONSTRAINTS = {
     "variant": [StrOptions(set(VARIANTS))],
     "balanced_reconstruction": ["boolean", None],
     "ae_min_steps": [Interval(Integral, 0, None, closed="left"), None],
+    "max_epoch_rows": [Interval(Integral, 1, None, closed="left"), None],
 }
 #: Constraints of Eq. 3.2/3.3's clustering weights (GLGAN, AutoOnly).
 CLUSTERING_PARAMETER_CONSTRAINTS = {
@@ -127,6 +128,7 @@ class LatentSMOTESampler(BaseOverSampler):
             separation_margin=None if math.isinf(margin) else margin,
             balanced_reconstruction=self._resolved("balanced_reconstruction"),
             min_steps=self._resolved("ae_min_steps"),
+            max_epoch_rows=self.max_epoch_rows,
         )
 
     def _latent_set(self, X, minority_mask, n_synthetic, seed, out_activation, desc) -> LatentSet:
@@ -203,6 +205,16 @@ class LatentSMOTESampler(BaseOverSampler):
         return X_res, np.concatenate([y, y_new])
 
 
+def _first_sections(order: torch.Tensor, sections: int, first: int):
+    """The first ``first`` of ``torch.tensor_split(order, sections)``, made lazily (one view per step)."""
+    size, larger = divmod(len(order), sections)
+    start = 0
+    for i in range(first):
+        stop = start + size + (i < larger)
+        yield order[start:stop]
+        start = stop
+
+
 def _improved(loss: float, best: float, tol: float) -> bool:
     return loss < best - tol * abs(best) if math.isfinite(best) else True
 
@@ -226,6 +238,7 @@ def train_adversarial(
     tol: float,
     generator: torch.Generator,
     balanced_real_terms: bool = False,
+    max_epoch_rows: int | None = None,
     verbose: bool = False,
     desc: str = "GL-GAN",
 ) -> dict[str, list[float]]:
@@ -236,6 +249,11 @@ def train_adversarial(
     column 1 = minority) are built per minibatch, so nothing but ``Z`` and the shuffles grows with n.
     One epoch visits every code of ``Z`` once in ``ceil(|Z| / batch_size)`` minibatches, each paired with
     an equal share of the real rows.
+    With ``max_epoch_rows`` (outside the paper) and more real rows than that, an epoch stops after the
+    minibatches that pair about ``max_epoch_rows`` real rows (with ``Z`` ≈ 2n codes, about
+    ``2 * max_epoch_rows / batch_size`` of them): each epoch is a fresh random subset, so a round's cost
+    stops growing with n. The minibatches are the first ones of the full epoch's, so below that size
+    nothing changes.
     Convergence: the round's mean generator loss (Eq. 3.6) has not improved on the best so far by a
     relative ``tol`` for ``patience`` consecutive rounds (``patience=None`` always runs ``max_rounds``).
 
@@ -247,7 +265,10 @@ def train_adversarial(
     """
     D, C, G = nets.discriminator, nets.classifier, nets.generator
     n_org, n_z = len(X), len(Z)
-    n_steps = max(1, math.ceil(n_z / batch_size))
+    n_splits = max(1, math.ceil(n_z / batch_size))
+    n_steps = n_splits  # each of an epoch's minibatches pairs about n_org / n_splits real rows
+    if max_epoch_rows is not None and n_org > max_epoch_rows:
+        n_steps = min(n_splits, math.ceil(max_epoch_rows * n_splits / n_org))
 
     def targets(idx):
         return nn.functional.one_hot(is_minority[idx].long(), 2).to(X.dtype)
@@ -261,14 +282,16 @@ def train_adversarial(
     def batches():
         z_order = torch.randperm(n_z, generator=generator).to(Z.device)
         x_order = torch.randperm(n_org, generator=generator).to(Z.device)
-        return zip(torch.tensor_split(z_order, n_steps), torch.tensor_split(x_order, n_steps))
+        return zip(_first_sections(z_order, n_splits, n_steps), _first_sections(x_order, n_splits, n_steps))
 
-    def step(name, loss):
-        check_finite(loss, f"{desc} {name} loss")
+    def step(name, loss, losses):
         opt[name].zero_grad(set_to_none=True)
         loss.backward()
         opt[name].step()
-        return float(loss.detach())
+        losses.add(loss)
+
+    def mean_loss(losses):
+        return float(np.mean(losses.values()))
 
     real_minority = torch.nonzero(is_minority[:n_org]).flatten()
 
@@ -279,7 +302,7 @@ def train_adversarial(
         return class_balanced_mean(per_row(xi[~is_minority[xi]]), per_row(real_minority[pick]))
 
     def discriminator_epoch():
-        losses = []
+        losses = EpochLosses(f"{desc} discriminator loss")
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
@@ -290,11 +313,11 @@ def train_adversarial(
                 loss = discriminator_loss(
                     real_probability(D, X[xi]), real_probability(D, fake), synthetic_weight=synthetic_weight
                 )
-            losses.append(step("discriminator", loss))
-        return float(np.mean(losses))
+            step("discriminator", loss, losses)
+        return mean_loss(losses)
 
     def classifier_epoch():
-        losses = []
+        losses = EpochLosses(f"{desc} classifier loss")
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
@@ -305,11 +328,11 @@ def train_adversarial(
                 loss = classifier_loss(
                     C(X[xi]), targets(xi), C(fake), targets(zi), synthetic_weight=synthetic_weight
                 )
-            losses.append(step("classifier", loss))
-        return float(np.mean(losses))
+            step("classifier", loss, losses)
+        return mean_loss(losses)
 
     def generator_epoch():
-        losses = []
+        losses = EpochLosses(f"{desc} generator loss")
         for zi, _ in batches():
             fake = G(Z[zi])
             paired = zi < n_org  # codes of real rows: Eq. 3.6's reconstruction term
@@ -321,8 +344,8 @@ def train_adversarial(
                 adversarial_weight=adversarial_weight, classifier_weight=classifier_weight,
                 reconstruction=reconstruction,
             )
-            losses.append(step("generator", loss))
-        return float(np.mean(losses))
+            step("generator", loss, losses)
+        return mean_loss(losses)
 
     history: dict[str, list[float]] = {"discriminator": [], "classifier": [], "generator": []}
     best, wait = math.inf, 0
@@ -443,6 +466,14 @@ class GLGAN(LatentSMOTESampler):
         Class-balance the real-row terms of Eqs. 3.4, 3.5 and 3.6's reconstruction ("paper": False,
         "balanced": True); as printed, D sees ~99 % majority real rows and pushes G's minority rows
         towards the majority.
+    max_epoch_rows : int or None, default=8192
+        The training budget (outside the paper, which gives no epochs or budgets). On more rows than
+        this, each epoch of the autoencoder visits a fresh random subset of ``max_epoch_rows`` rows
+        (``ceil(max_epoch_rows / batch_size)`` = 64 optimiser steps at the defaults) and each epoch of D,
+        C and G the codes that pair with as many real rows (about twice as many steps, since the balanced
+        latent set holds about 2n codes), so the fit's cost stops growing with n. On at most this many
+        rows it changes nothing: the minibatches are exactly those of full epochs. None: full epochs
+        however large the data (docs/REPRODUCTION.md, "Speed", has the measurements).
     device : {{"auto", "cpu", "cuda"}} or torch.device, default="auto"
         Where to train; "auto" uses CUDA when available.
     n_threads : int or None, default=1
@@ -546,6 +577,7 @@ class GLGAN(LatentSMOTESampler):
         separation_margin=None,
         ae_min_steps=None,
         balanced_real_terms=None,
+        max_epoch_rows=8192,
         device="auto",
         n_threads=1,
         verbose=False,
@@ -579,6 +611,7 @@ class GLGAN(LatentSMOTESampler):
         self.separation_margin = separation_margin
         self.ae_min_steps = ae_min_steps
         self.balanced_real_terms = balanced_real_terms
+        self.max_epoch_rows = max_epoch_rows
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
@@ -595,6 +628,7 @@ class GLGAN(LatentSMOTESampler):
             adversarial_weight=self._resolved("adversarial_weight"),
             classifier_weight=self._resolved("classifier_weight"),
             patience=self.patience, tol=self.tol, generator=torch.Generator().manual_seed(seed + 1),
-            balanced_real_terms=self._resolved("balanced_real_terms"), verbose=self.verbose, desc=desc,
+            balanced_real_terms=self._resolved("balanced_real_terms"),
+            max_epoch_rows=self.max_epoch_rows, verbose=self.verbose, desc=desc,
         )
         return latent, nets.generator, {"autoencoder": latent.loss_history, **history}

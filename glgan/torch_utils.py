@@ -24,6 +24,8 @@ __all__ = [
     "seeded",
     "mlp",
     "minibatches",
+    "steps_per_epoch",
+    "EpochLosses",
     "epochs_bar",
     "check_finite",
     "check_all_finite",
@@ -99,24 +101,59 @@ def mlp(
     return nn.Sequential(*layers)
 
 
+def steps_per_epoch(n: int, batch_size: int, max_steps: int | None = None) -> int:
+    """Minibatches in one epoch over ``n`` rows: ``ceil(n / batch_size)``, at most ``max_steps``."""
+    full = math.ceil(n / max(1, min(int(batch_size), n)))
+    return full if max_steps is None else min(full, int(max_steps))
+
+
 def minibatches(
     n: int,
     batch_size: int,
     generator: torch.Generator,
     shuffle: bool = True,
     device: torch.device | None = None,
+    max_batches: int | None = None,
 ) -> Iterator[torch.Tensor]:
     """Yield index tensors covering ``range(n)`` in batches of at most ``batch_size`` (last kept).
 
     The permutation comes from ``generator`` so batching is reproducible and independent of global
-    state. ``batch_size`` larger than ``n`` gives one full batch.
+    state. ``batch_size`` larger than ``n`` gives one full batch. With ``max_batches`` only the first
+    ``max_batches`` batches of the permutation are yielded (an epoch over a fresh random subset of the
+    rows); the permutation is drawn in full either way, so where the cap does not bind the batches are
+    exactly those without it.
     """
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     if device is not None:
         order = order.to(device)
     step = max(1, min(int(batch_size), n))
-    for start in range(0, n, step):
+    for start in range(0, min(n, step * steps_per_epoch(n, batch_size, max_batches)), step):
         yield order[start : start + step]
+
+
+class EpochLosses:
+    """The minibatch losses of one epoch, kept as tensors and read once at its end.
+
+    Reading a loss with ``float()`` after every step costs a host round trip (a device sync on CUDA) and
+    a Python float conversion per step; here the losses are stacked and checked for NaN/inf once per
+    epoch. Training that diverges therefore raises :class:`TrainingDivergedError` at the end of the epoch
+    in which it diverged, naming the first non-finite value, instead of at that step.
+    """
+
+    def __init__(self, what: str):
+        self.what = what
+        self._losses: list[torch.Tensor] = []
+
+    def add(self, loss: torch.Tensor) -> None:
+        self._losses.append(loss.detach())
+
+    def values(self) -> list[float]:
+        """The epoch's losses as Python floats (exactly as ``float(loss)`` per step would give them)."""
+        values = torch.stack(self._losses).tolist() if self._losses else []
+        for value in values:
+            if not math.isfinite(value):
+                _diverged(value, self.what)
+        return values
 
 
 def epochs_bar(n_epochs: int, verbose: bool, desc: str):
@@ -128,11 +165,15 @@ def check_finite(loss: torch.Tensor, what: str) -> torch.Tensor:
     """Raise :class:`TrainingDivergedError` if ``loss`` is NaN or infinite."""
     value = float(loss.detach())
     if not math.isfinite(value):
-        raise TrainingDivergedError(
-            f"{what} became {value} during training. Scale the features (e.g. to [0, 1]), lower the "
-            "learning rate, or check the input for extreme values."
-        )
+        _diverged(value, what)
     return loss
+
+
+def _diverged(value: float, what: str):
+    raise TrainingDivergedError(
+        f"{what} became {value} during training. Scale the features (e.g. to [0, 1]), lower the "
+        "learning rate, or check the input for extreme values."
+    )
 
 
 def check_all_finite(values: torch.Tensor | np.ndarray, what: str) -> None:
