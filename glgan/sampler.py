@@ -20,6 +20,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
+from torch.profiler import record_function
 
 from glgan.autoencoder import AutoencoderSettings, LatentSet, forward_in_chunks, pretrain_and_interpolate
 from glgan.diagnostics import COLLAPSE_SPREAD_RATIO, fitted_model, spread_ratio
@@ -193,7 +194,8 @@ class LatentSMOTESampler(BaseOverSampler):
                     X_t, mask, n_synthetic, seed, out_activation, f"{type(self).__name__}[{label}]"
                 )
             rows = tail[start : start + n_synthetic]
-            forward_in_chunks(network, latent.Z_syn, out=torch.from_numpy(rows))
+            with record_function("glgan.decode"):
+                forward_in_chunks(network, latent.Z_syn, out=torch.from_numpy(rows))
             check_all_finite(rows, f"synthetic rows for class {label!r}")
             self.history_[label] = history
             self.models_[label] = LatentModel(label, latent, network, self.k_neighbors, y == label)
@@ -351,11 +353,14 @@ def train_adversarial(
     best, wait = math.inf, 0
     bar = epochs_bar(max_rounds, verbose, desc)
     for _ in bar:
-        history["discriminator"].append(np.mean([discriminator_epoch() for _ in range(discriminator_epochs)]))
-        history["classifier"].append(np.mean([classifier_epoch() for _ in range(classifier_epochs)]))
+        with record_function("glgan.discriminator_epochs"):
+            history["discriminator"].append(np.mean([discriminator_epoch() for _ in range(discriminator_epochs)]))
+        with record_function("glgan.classifier_epochs"):
+            history["classifier"].append(np.mean([classifier_epoch() for _ in range(classifier_epochs)]))
         for net in (D, C):  # G's epochs train G only
             net.requires_grad_(False)
-        g_loss = float(np.mean([generator_epoch() for _ in range(generator_epochs)]))
+        with record_function("glgan.generator_epochs"):
+            g_loss = float(np.mean([generator_epoch() for _ in range(generator_epochs)]))
         for net in (D, C):
             net.requires_grad_(True)
         history["generator"].append(g_loss)
