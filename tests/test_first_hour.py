@@ -165,3 +165,18 @@ def test_the_collapse_warning_names_the_class_plainly():
     sampler.spread_ratio_ = {}
     with pytest.warns(UserWarning, match=r"synthetic rows of class 1 spread only"):
         sampler._warn_if_collapsed(np.int64(1), np.zeros((5, 2)), np.eye(5, 2))
+
+
+def test_every_shipped_method_passes_the_sampler_checks():
+    """The new checks (class imports, every constructor argument known) accept every shipped combination."""
+    from hydra import compose, initialize_config_dir
+
+    from glgan.experiment.config_check import CONFIG_DIR
+    from glgan.run import check_run_config
+
+    methods = sorted(p.stem for p in (CONFIG_DIR / "method").glob("*.yaml"))
+    for experiment, extra in (("paper", []), ("quick", []), ("benchmark-dev", ["dataset.set=yeast3"])):
+        for method in methods:
+            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+                cfg = compose("config", overrides=[f"experiment={experiment}", f"method={method}", *extra])
+            check_run_config(cfg)
