@@ -226,7 +226,9 @@ def _hydra_main(cfg: DictConfig) -> None:
     except ConfigError as error:
         _fail(f"invalid configuration: {error}")
     except DataFileError as error:
-        _fail(error.summary if isinstance(error, MissingDataError) else " ".join(str(error).split()))
+        if isinstance(error, MissingDataError):
+            _fail(error.summary)
+        _fail(f"{type(error).__name__}: {' '.join(str(error).split())}")
 
 
 def main() -> None:

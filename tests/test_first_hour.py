@@ -180,3 +180,12 @@ def test_every_shipped_method_passes_the_sampler_checks():
             with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
                 cfg = compose("config", overrides=[f"experiment={experiment}", f"method={method}", *extra])
             check_run_config(cfg)
+
+
+def test_a_corrupt_data_file_is_one_line(tmp_path):
+    bad = tmp_path / "data" / "madelon" / "madelon.mat"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a mat file")
+    line = one_line(glgan_run("dataset=madelon", "method=smote", tmp_path=tmp_path,
+                              env={"GLGAN_DATA_DIR": str(tmp_path / "data")}))
+    assert line.startswith("glgan.run: CorruptDataError: ") and "does not match its pinned sha256" in line
