@@ -21,10 +21,9 @@ from glgan.experiment.config_check import ConfigError
 __all__ = ["check_group_choices", "check_sampler_class", "check_sampler_parameters", "closest"]
 
 #: Install commands for optional packages whose plain ``pip install <name>`` would be wrong.
-INSTALL_COMMANDS = {
-    "smote_variants": 'pip install "glgan-repro[smote-variants]" && pip install --no-deps smote-variants==1.0.1 '
-                      "(in a checkout: make setup)",
-}
+_SMOTE_VARIANTS = ('pip install "glgan-repro[smote-variants]" && pip install --no-deps smote-variants==1.0.1 '
+                   "(in a checkout: make setup)")
+INSTALL_COMMANDS = {module: _SMOTE_VARIANTS for module in ("smote_variants", "minisom", "metric_learn", "seaborn")}
 HYDRA_KEYS = {"_target_", "_convert_", "_partial_", "_recursive_", "_args_"}
 
 
