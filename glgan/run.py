@@ -221,6 +221,9 @@ def _fail(message: str) -> None:
 def _hydra_main(cfg: DictConfig) -> None:
     from glgan.data import DataFileError, MissingDataError
 
+    import pooch
+
+    pooch.get_logger().setLevel(logging.WARNING)  # its "Downloading ..." per mirror tried; the run says the rest
     try:
         run(cfg)  # checks the configuration first (check_run_config)
     except ConfigError as error:

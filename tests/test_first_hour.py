@@ -189,3 +189,13 @@ def test_a_corrupt_data_file_is_one_line(tmp_path):
     line = one_line(glgan_run("dataset=madelon", "method=smote", tmp_path=tmp_path,
                               env={"GLGAN_DATA_DIR": str(tmp_path / "data")}))
     assert line.startswith("glgan.run: CorruptDataError: ") and "does not match its pinned sha256" in line
+
+
+def test_a_failed_download_is_still_one_line(tmp_path):
+    """Online, pooch logs one "Downloading ..." line per mirror tried; the runner keeps only its own line."""
+    no_network = ("import pooch\n"
+                  "def refuse(self, url, output_file, pooch_obj, check_only=False): raise OSError('no network')\n"
+                  "pooch.HTTPDownloader.__call__ = refuse\n")
+    line = one_line(glgan_run("dataset=madelon", "method=smote", tmp_path=tmp_path, preamble=no_network,
+                              env={"GLGAN_DATA_DIR": str(tmp_path / "data"), "GLGAN_OFFLINE": "0"}))
+    assert "madelon/madelon.mat is missing (automatic download failed)" in line
