@@ -5,8 +5,9 @@
     python -m glgan.run experiment=benchmark-dev dataset.set=yeast3 method=smote fold=2   # one KEEL CV fold
 
 Every bad input (an unknown name, value or constructor argument, a package or data file that is missing)
-stops the run before any work with one line on stderr and exit status 2. A run already in the store (same dataset, method, ratio, seed and configuration hash) is skipped, so an
-interrupted sweep resumes where it stopped. This is the only module that knows about Hydra.
+stops the run before any work with one line on stderr and exit status 2. A run already in the store (same
+dataset, method, ratio, seed and configuration hash) is skipped, so an interrupted sweep resumes where it
+stopped. This is the only module that knows about Hydra.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -212,16 +214,16 @@ def run(cfg: DictConfig) -> Path:
     return path
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     print(f"glgan.run: {message}", file=sys.stderr)
     sys.exit(2)
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def _hydra_main(cfg: DictConfig) -> None:
-    from glgan.data import DataFileError, MissingDataError
-
     import pooch
+
+    from glgan.data import DataFileError, MissingDataError
 
     pooch.get_logger().setLevel(logging.WARNING)  # its "Downloading ..." per mirror tried; the run says the rest
     try:
