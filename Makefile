@@ -48,8 +48,11 @@ benchmark-dev: $(STAMP)
 benchmark-quick: $(STAMP)
 	$(PY) scripts/benchmark.py --experiment benchmark-quick --jobs $(JOBS) $(BENCHMARK_ARGS)
 
+# Tables and figures from the committed records, then the notebook re-executed on them (its saved outputs
+# must match results/: tests/test_notebook_outputs.py).
 report: $(STAMP)
 	$(PY) scripts/make_report.py
+	$(PY) notebooks/execute.py
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"

@@ -109,8 +109,9 @@ def neighbour_shares(X_synthetic, X_train, y_train, X_holdout_minority, *, minor
 def prdc_scores(X_real, X_synthetic, *, k: int = 5) -> dict:
     """Precision, recall, density and coverage of ``X_synthetic`` against ``X_real`` (Naeem et al. 2020).
 
-    ``k`` is clipped to ``len(X_real) - 2`` (prdc's k-NN radii count the row itself and need k other
-    rows); with fewer than three real rows every score is NaN.
+    ``k`` is clipped to ``len(X_real) - 2`` and ``len(X_synthetic) - 2`` (prdc's k-NN radii count the row
+    itself and need k other rows); with fewer than three rows on either side every score is NaN. The
+    scores, their ranges and why recall needs equal sample sizes: :func:`sample_quality`.
     """
     from prdc import compute_prdc
 
@@ -134,6 +135,57 @@ def sample_quality(X_train, y_train, X_synthetic, X_holdout_minority, *, minorit
         Its synthetic rows of ``minority_label`` (see :func:`synthetic_rows`).
     X_holdout_minority : array
         Real minority rows the sampler never saw (e.g. the test fold's minority rows).
+    minority_label : default=1
+        The class the synthetic rows belong to.
+    k : int, default=5
+        Neighbourhood size of precision, recall, density and coverage (clipped, see :func:`prdc_scores`).
+
+    Returns
+    -------
+    dict
+        Distances are Euclidean in the space of ``X_train`` (scale the features first).
+
+        ``n_synthetic`` : int
+            Number of synthetic rows.
+        ``spread_ratio`` : float in [0, inf)
+            RMS distance of the synthetic rows to their mean over the same for the real training minority.
+            1 is best (same spread); below 0.25 (:data:`COLLAPSE_SPREAD_RATIO`) the rows have collapsed,
+            well above 1 they scatter wider than the real ones. Defined here.
+        ``cover`` : float in [0, 1], higher is better
+            Share of held-out real minority rows whose nearest synthetic row is closer than their nearest
+            majority training row: how much of the unseen minority the samples reach first. Defined here.
+        ``near_majority`` : float in [0, 1], lower is better
+            Share of synthetic rows whose nearest training row is a majority row (samples drawn into the
+            majority). Defined here.
+        ``syn_to_minority``, ``syn_to_majority`` : float >= 0
+            Median distance of a synthetic row to its nearest real training minority / majority row; the
+            first small against the second is good.
+        ``holdout_to_syn`` : float >= 0, lower is better
+            Median distance of a held-out minority row to its nearest synthetic row.
+        ``precision`` : float in [0, 1], higher is better
+            Share of synthetic rows inside the real manifold: within the k-NN radius of some held-out real
+            row (Kynkäänniemi et al., NeurIPS 2019, as computed by Naeem et al., ICML 2020).
+        ``recall`` : float in [0, 1], higher is better, **but compare it only between equal sample sizes**
+            Share of held-out real rows inside the synthetic manifold: within the k-NN radius of some
+            synthetic row, the radius measured among the synthetic rows (same references). With many more
+            synthetic than held-out rows (an over-sampler adds hundreds of rows, a test fold holds a
+            dozen) those radii are tiny and recall falls towards 0 whatever the quality: on
+            ``make_classification(weights=[0.95])`` SMOTE's 668 rows score recall 0.0 beside coverage 1.0,
+            and 13 of them drawn at random score 1.0. This is the definition, not a bug; Naeem et al.
+            introduce coverage because recall rests on the generated rows' neighbourhoods. Read coverage.
+        ``density`` : float in [0, inf), about 1 when the two distributions match
+            Mean number of held-out real k-NN balls holding a synthetic row, divided by k (Naeem et al.,
+            ICML 2020). Above 1: samples crowd where the real rows are dense; below 1: they sit in sparse
+            regions or outside.
+        ``coverage`` : float in [0, 1], higher is better
+            Share of held-out real rows whose k-NN ball (radius among the real rows) holds at least one
+            synthetic row (Naeem et al., ICML 2020): the robust replacement for recall.
+
+    References
+    ----------
+    Naeem, Oh, Uh, Choi, Yoo, "Reliable Fidelity and Diversity Metrics for Generative Models", ICML 2020
+    (the ``prdc`` package computes precision, recall, density and coverage). Kynkäänniemi, Karras, Laine,
+    Lehtinen, Aila, "Improved Precision and Recall Metric for Assessing Generative Models", NeurIPS 2019.
     """
     X_train, y_train = np.asarray(X_train, dtype=float), np.asarray(y_train)
     if len(X_synthetic) == 0:

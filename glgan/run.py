@@ -4,8 +4,10 @@
     python -m glgan.run -m seed='range(10)' method=smote,random dataset=usps   # joblib launcher, 2 workers
     python -m glgan.run experiment=benchmark-dev dataset.set=yeast3 method=smote fold=2   # one KEEL CV fold
 
-A run already in the store (same dataset, method, ratio, seed and configuration hash) is skipped, so an
-interrupted sweep resumes where it stopped. This is the only module that knows about Hydra.
+Every bad input (an unknown name, value or constructor argument, a package or data file that is missing)
+stops the run before any work with one line on stderr and exit status 2. A run already in the store (same
+dataset, method, ratio, seed and configuration hash) is skipped, so an interrupted sweep resumes where it
+stopped. This is the only module that knows about Hydra.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -26,6 +29,8 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from threadpoolctl import threadpool_limits
 
+from glgan.experiment.command_check import (check_group_choices, check_sampler_class, check_sampler_parameters,
+                                           closest)
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
 from glgan.experiment.store import FoldKey, ResultStore, RunKey
@@ -35,6 +40,7 @@ log = logging.getLogger("glgan.run")
 # restarted worker simply picks up the next run (nothing is lost), so the warning is noise in every sweep.
 warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
                         category=UserWarning)
+KEEL = "keel"  # the dataset config of the KEEL benchmark's sets (configs/dataset/keel.yaml)
 PROTOCOL_VERSION = 1  # bump when the split/scaling/evaluation code changes results
 
 
@@ -75,14 +81,46 @@ def run_key(cfg: DictConfig) -> RunKey | FoldKey:
 
 def check_cv_config(cfg: DictConfig) -> None:
     """Refuse a benchmark run on a non-KEEL dataset, an unlisted set or a fold out of range, before any work."""
-    from glgan.data.keel import check_set
+    from glgan.data.keel import benchmark_lists, check_set
     from glgan.experiment.cv import check_cv
 
-    if cfg.dataset.name != "keel":
-        raise ValueError(f"experiment={cfg.experiment} cross-validates KEEL sets only (dataset=keel "
-                         f"dataset.set=<set>), got dataset={cfg.dataset.name}.")
-    check_set(cfg.dataset.set, allow_unlisted=cfg.dataset.allow_unlisted)
-    check_cv(int(cfg.cv.folds), int(cfg.cv.repeats), int(cfg.repeat), int(cfg.fold))
+    if cfg.dataset.name != KEEL:
+        raise ConfigError(f"experiment={cfg.experiment} cross-validates KEEL sets only (dataset=keel "
+                          f"dataset.set=<set>), got dataset={cfg.dataset.name}")
+    try:
+        check_set(cfg.dataset.set, allow_unlisted=cfg.dataset.allow_unlisted)
+        check_cv(int(cfg.cv.folds), int(cfg.cv.repeats), int(cfg.repeat), int(cfg.fold))
+    except ValueError as error:
+        listed = [name for sets in benchmark_lists().values() for name in sets]
+        hint = closest(cfg.dataset.set, listed) if cfg.dataset.set not in listed else ""
+        raise ConfigError(" ".join(str(error).split()) + hint) from None
+
+
+def check_keel_protocol(cfg: DictConfig) -> None:
+    """``dataset=keel`` runs only as a cross-validation fold of the KEEL benchmark experiments."""
+    if not is_cv(cfg) and cfg.dataset.get("name") == KEEL:
+        from glgan.data.keel import LISTS_FILE, benchmark_lists
+
+        raise ConfigError(
+            "dataset=keel holds the KEEL benchmark sets, which run as cross-validation folds: choose a set with "
+            "experiment=benchmark-dev dataset.set=<set> fold=<0-4> (e.g. experiment=benchmark-dev "
+            f"dataset.set=yeast3 method=smote fold=2); dev sets: {', '.join(benchmark_lists()['dev'])}; "
+            f"eval sets (experiment=benchmark): see {LISTS_FILE.name} in the configs' benchmark/ folder")
+
+
+def check_run_config(cfg: DictConfig) -> None:
+    """Every check made before any work; each failure is one :class:`ConfigError` line.
+
+    The configuration's keys and values (:func:`check_config`), the benchmark's set and fold, and that
+    the method's sampler class imports and takes every constructor argument the overrides give it.
+    """
+    check_config(cfg, CONFIG_DIR, dataset_choice=_hydra_choice("dataset"))
+    check_keel_protocol(cfg)
+    if is_cv(cfg):
+        check_cv_config(cfg)
+    sampler = sampler_config(cfg)
+    sampler_class = check_sampler_class(sampler["_target_"], cfg.method.name)
+    check_sampler_parameters(sampler_class, list(sampler.keys()), cfg.method.name)
 
 
 def _threads(cfg: DictConfig) -> int | None:
@@ -132,14 +170,12 @@ def _load_with_notes(cfg: DictConfig):
 def run(cfg: DictConfig) -> Path:
     """Run one cell unless the store already has it; return the record file.
 
-    The configuration is checked first (:func:`glgan.experiment.config_check.check_config`): an unknown key
-    or an impossible value raises :class:`ConfigError` before any data is read.
+    The configuration is checked first (:func:`check_run_config`): an unknown key or name, an impossible
+    value or a sampler that cannot be built raises :class:`ConfigError` before any data is read.
     """
     from glgan.data import load_dataset
 
-    check_config(cfg, CONFIG_DIR, dataset_choice=_hydra_choice("dataset"))
-    if is_cv(cfg):
-        check_cv_config(cfg)
+    check_run_config(cfg)
     key = run_key(cfg)
     store = ResultStore(Path(cfg.results_dir) / cfg.experiment)
     if is_cv(cfg):
@@ -178,14 +214,35 @@ def run(cfg: DictConfig) -> Path:
     return path
 
 
+def _fail(message: str) -> NoReturn:
+    print(f"glgan.run: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
-def main(cfg: DictConfig) -> None:
+def _hydra_main(cfg: DictConfig) -> None:
+    import pooch
+
+    from glgan.data import DataFileError, MissingDataError
+
+    pooch.get_logger().setLevel(logging.WARNING)  # its "Downloading ..." per mirror tried; the run says the rest
     try:
-        check_config(cfg, CONFIG_DIR, dataset_choice=_hydra_choice("dataset"))
+        run(cfg)  # checks the configuration first (check_run_config)
     except ConfigError as error:
-        print(f"glgan.run: invalid configuration: {error}", file=sys.stderr)
-        sys.exit(2)
-    run(cfg)
+        _fail(f"invalid configuration: {error}")
+    except DataFileError as error:
+        if isinstance(error, MissingDataError):
+            _fail(error.summary)
+        _fail(f"{type(error).__name__}: {' '.join(str(error).split())}")
+
+
+def main() -> None:
+    """``glgan-run`` / ``python -m glgan.run``: check the command line's group choices, then run Hydra."""
+    try:
+        check_group_choices(sys.argv[1:], CONFIG_DIR)
+    except ConfigError as error:
+        _fail(f"invalid configuration: {error}")
+    _hydra_main()
 
 
 if __name__ == "__main__":

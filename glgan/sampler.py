@@ -167,7 +167,7 @@ class LatentSMOTESampler(BaseOverSampler):
         self.spread_ratio_[label] = ratio
         if ratio < COLLAPSE_SPREAD_RATIO:
             warnings.warn(
-                f"{type(self).__name__}: the synthetic rows of class {label!r} spread only {ratio:.0%} as far "
+                f"{type(self).__name__}: the synthetic rows of class {label} spread only {ratio:.0%} as far "
                 f"as its real rows (RMS distance to their mean): the samples have collapsed. "
                 "glgan.diagnostics.sample_quality measures more; variant='balanced' is designed against this.",
                 UserWarning, stacklevel=4,

@@ -72,8 +72,9 @@ def test_unknown_dataset_is_rejected():
 
 
 def test_resolve_data_dir_precedence(monkeypatch, tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
+    project = tmp_path / "project"  # a checkout: pyproject.toml beside glgan/ (installed: tests/test_first_hour.py)
+    (project / "glgan").mkdir(parents=True)
+    (project / "pyproject.toml").touch()
     monkeypatch.setattr(dataset_module, "PROJECT_ROOT", project)
     monkeypatch.delenv("GLGAN_DATA_DIR", raising=False)
     assert resolve_data_dir() == project / "data"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Dataset", "resolve_data_dir", "PROJECT_ROOT"]
+__all__ = ["Dataset", "resolve_data_dir", "user_data_dir", "is_checkout", "PROJECT_ROOT"]
 
 #: The folder holding the ``glgan`` package.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -61,16 +61,40 @@ class Dataset:
         return dict(zip(labels.tolist(), counts.tolist()))
 
 
+def is_checkout(root: Path | None = None) -> bool:
+    """Whether ``root`` (default: the folder holding ``glgan/``) is a source checkout, not site-packages.
+
+    A checkout has ``pyproject.toml`` beside ``glgan/``; an installed package's folder does not.
+    """
+    root = PROJECT_ROOT if root is None else root
+    return (root / "pyproject.toml").is_file() and (root / "glgan").is_dir()
+
+
+def user_data_dir() -> Path:
+    """The installed package's default data folder: ``<the platform's user cache folder>/glgan/data``.
+
+    ``~/.cache/glgan/data`` on Linux (``$XDG_CACHE_HOME`` respected), ``~/Library/Caches/glgan/data`` on
+    macOS, ``%LOCALAPPDATA%\\glgan\\Cache\\data`` on Windows (:func:`platformdirs.user_cache_path`).
+    """
+    from platformdirs import user_cache_path
+
+    return user_cache_path("glgan", appauthor=False) / "data"
+
+
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """Where the dataset folders live.
 
-    ``data_dir`` if given, else ``$GLGAN_DATA_DIR`` if set, else ``<project root>/../shared/data`` if that
-    folder exists, else ``<project root>/data`` (the project root is the folder holding ``glgan/``).
+    ``data_dir`` if given, else ``$GLGAN_DATA_DIR`` if set. In a source checkout (the folder holding
+    ``glgan/`` also holds ``pyproject.toml``): ``<checkout>/../shared/data`` if that folder exists, else
+    ``<checkout>/data``. An installed package never uses its install tree: its default is
+    :func:`user_data_dir`, the user's cache folder.
     """
     if data_dir is not None:
         return Path(data_dir).expanduser()
     if os.environ.get("GLGAN_DATA_DIR"):
         return Path(os.environ["GLGAN_DATA_DIR"]).expanduser()
+    if not is_checkout():
+        return user_data_dir()
     shared = PROJECT_ROOT.parent / "shared" / "data"
     if shared.is_dir():
         return shared

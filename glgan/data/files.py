@@ -37,6 +37,7 @@ __all__ = [
     "fetch_first_form",
     "file_hashes",
     "missing_message",
+    "missing_summary",
     "verify",
 ]
 
@@ -124,7 +125,18 @@ class DataFileError(Exception):
 
 
 class MissingDataError(DataFileError, FileNotFoundError):
-    """A dataset file is absent and could not be downloaded (or ``download=False``)."""
+    """A dataset file is absent and could not be downloaded (or ``download=False``).
+
+    ``str(error)`` lists every file with its source; ``error.summary`` says the same in one line (what to
+    fetch and where to put it), which is what ``glgan-run`` prints.
+    """
+
+    def __init__(self, message: str, summary: str | None = None):
+        super().__init__(message)
+        self.summary = summary or message.splitlines()[0]
+
+    def __reduce__(self):  # keeps the summary when a worker process sends the error back
+        return type(self), (str(self), self.summary)
 
 
 class CorruptDataError(DataFileError, ValueError):
@@ -334,8 +346,25 @@ def fetch(keys: Sequence[str], data_dir: Path, *, download: bool, dataset: str) 
             if missing:
                 _remember_failures(missing, failures)
     if missing:
-        raise MissingDataError(missing_message(dataset, missing, data_dir, failures=failures, download=download))
+        raise MissingDataError(missing_message(dataset, missing, data_dir, failures=failures, download=download),
+                               missing_summary(dataset, missing, data_dir, failures=failures))
     return {key: verify(key, data_dir) for key in keys}
+
+
+def missing_summary(dataset: str, missing: Sequence[str], data_dir: Path, *, failures: Sequence[str] = ()) -> str:
+    """One line: which file to fetch from where, the folder to put it in, and why it was not downloaded."""
+    first = REGISTRY[missing[0]]
+    source = first.urls[0] if first.urls else first.note or "no public download"
+    if first.archive_member:
+        source += f", zip member {first.archive_member}"
+    more = f" (and {len(missing) - 1} more file(s) from the same place)" if len(missing) > 1 else ""
+    why = ""
+    if failures:
+        why = " " + (failures[0] if failures[0].startswith("not attempted") else "automatic download failed")
+        why = f" ({why.strip()})"
+    return (f"dataset {dataset!r}: data file {missing[0]} is missing{more}{why}; fetch it from {source} and put "
+            f"it into {(data_dir / missing[0]).parent}, or set GLGAN_DATA_DIR to a folder that holds "
+            f"{dataset}/")
 
 
 def missing_message(
@@ -460,10 +489,10 @@ def fetch_first_form(
                 return index, fetch(keys, data_dir, download=True, dataset=dataset)
             except MissingDataError as error:
                 first_error = first_error or error
-    message = str(first_error) if first_error else missing_message(
-        dataset, [k for k in forms[0] if not is_present(k, data_dir)], data_dir, download=download
-    )
+    first_missing = [k for k in forms[0] if not is_present(k, data_dir)]
+    message = str(first_error) if first_error else missing_message(dataset, first_missing, data_dir, download=download)
+    summary = first_error.summary if first_error else missing_summary(dataset, first_missing, data_dir)
     for keys in forms[1:]:
         message += "\nAlternatively, this form is accepted instead:"
         message += "".join(f"\n  - {data_dir / key}\n      from {REGISTRY[key].source_text()}" for key in keys)
-    raise MissingDataError(message)
+    raise MissingDataError(message, summary)

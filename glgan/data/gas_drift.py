@@ -37,11 +37,13 @@ def load(data_dir: Path, *, allow_partial: bool = False, download: bool = True) 
         present = [b for b in BATCHES if is_present(batch_key(b), data_dir)]
         missing = [batch_key(b) for b in BATCHES if b not in present]
         if not allow_partial or not present:
-            raise MissingDataError(
-                f"{error}\nOnly {len(present)} of the 10 batch files are present. To run on the batches present "
-                f"pass allow_partial=True (Hydra: dataset.allow_partial=true); results then do not cover the "
-                f"full dataset."
-            ) from None
+            hint = (f"Only {len(present)} of the 10 batch files are present. To run on the batches present "
+                    f"pass allow_partial=True (Hydra: dataset.allow_partial=true); results then do not cover the "
+                    f"full dataset.")
+            summary = (f"gas_drift: only {len(present)} of the 10 batch files are present in {data_dir / 'gas_drift'}"
+                       f" (missing {', '.join(missing)}); add dataset.allow_partial=true to run on the batches "
+                       f"present (results then do not cover the full dataset)") if present else error.summary
+            raise MissingDataError(f"{error}\n{hint}", summary) from None
         hashes = fetch([batch_key(b) for b in present], data_dir, download=False, dataset="gas_drift")
         failed = "" if not download else " (could not be downloaded)"
         warnings.warn(

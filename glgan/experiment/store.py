@@ -8,12 +8,18 @@ at once without locks because no two runs share a file. A file that exists is ne
 Layout: ``<root>/<dataset>/<method>/r<ratio>/seed<seed>-<config hash>.json`` for the paper's splits
 (:class:`RunKey`) and ``<root>/<dataset>/<method>/cv<folds>/rep<repeat>-fold<fold>-<config hash>.json`` for
 one cross-validation fold of the KEEL benchmark (:class:`FoldKey`).
+
+Every record written carries ``glgan_version``, the installed ``glgan-repro`` version (None when the
+package runs uninstalled); the runner adds the git commit (``git_commit``) where there is one. Records
+written before this field existed have no such key, and every reader accepts them (the column is then
+missing or NaN). The field is not part of a run's key or configuration hash.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from importlib import metadata
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -24,6 +30,15 @@ import pandas as pd
 KEY_COLUMNS = ("dataset", "method", "ratio", "seed", "classifier")
 CV_KEY_COLUMNS = ("dataset", "method", "repeat", "fold", "classifier")
 PATTERNS = ("*/*/r*/seed*.json", "*/*/cv*/rep*.json")
+DISTRIBUTION = "glgan-repro"
+
+
+def package_version() -> str | None:
+    """The installed version of this project (``glgan-repro``), or None when it is not installed."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,9 @@ class ResultStore:
         return json.loads(self.path_for(key).read_text())["records"]
 
     def write(self, key: RunKey, records: list[dict]) -> Path:
+        """Store ``records`` (each given ``glgan_version`` unless it has one) atomically; return the file."""
+        version = package_version()
+        records = [{"glgan_version": version, **record} for record in records]
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"key": key.__dict__, "records": records}, indent=1, sort_keys=True)

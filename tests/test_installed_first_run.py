@@ -1,0 +1,80 @@
+"""Issue 22, item 1 as a new user meets it: a wheel installed into a fresh venv, run from another folder with
+no data folder set, fails in one line and writes nothing into site-packages; with data, its record says
+which version produced it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from glgan.data import DataFileError, load_dataset, resolve_data_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # builds a wheel and a throwaway venv (about 20 s)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """``(python of a fresh venv holding only the wheel, its site-packages)``; dependencies via PYTHONPATH."""
+    out = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", ".", "-w", str(out), "--no-deps",
+                           "--no-build-isolation", "-q"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    env_dir = out / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    with zipfile.ZipFile(next(out.glob("glgan_repro-*.whl"))) as archive:  # `pip install --no-deps` for a pure wheel
+        archive.extractall(site)
+    return python, site
+
+
+def glgan_run(installed, cwd, *args, **env):
+    python, _ = installed
+    environ = {k: v for k, v in os.environ.items() if k != "GLGAN_DATA_DIR"}
+    environ.update(PYTHONPATH=sysconfig.get_paths()["purelib"], OMP_NUM_THREADS="1", **env)
+    command = "import sys; from glgan.run import main; sys.argv[0] = 'glgan-run'; main()"
+    return subprocess.run([str(python), "-c", command, *args], cwd=cwd, env=environ, capture_output=True,
+                          text=True, timeout=300)
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if "__pycache__" not in p.parts}
+
+
+def test_no_data_folder_set_is_one_line_in_the_users_cache(installed, tmp_path):
+    _, site = installed
+    before = tree(site)
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    done = glgan_run(installed, cwd, "dataset=madelon", "method=smote", "seed=0",
+                     XDG_CACHE_HOME=str(tmp_path / "cache"), GLGAN_OFFLINE="1")
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1, lines
+    cache = tmp_path / "cache" / "glgan" / "data" / "madelon"
+    assert "data file madelon/madelon.mat is missing" in lines[0] and f"put it into {cache}" in lines[0]
+    assert tree(site) == before  # nothing written into the install tree
+    assert not (cwd / "outputs").exists() and not (cwd / "multirun").exists()
+
+
+def test_an_installed_run_records_its_version(installed, tmp_path):
+    try:
+        load_dataset("usps", download=False)
+    except DataFileError as error:
+        pytest.skip(f"usps not held here: {str(error).splitlines()[0]}")
+    done = glgan_run(installed, tmp_path, "dataset=usps", "method=random", "seed=0", "classifier=[linear_svc]",
+                     GLGAN_DATA_DIR=str(resolve_data_dir()))
+    assert done.returncode == 0, done.stderr[-3000:]
+    (record_file,) = (tmp_path / "results" / "adhoc" / "paper").rglob("*.json")
+    (record,) = json.loads(record_file.read_text())["records"]
+    assert record["glgan_version"] == "0.1.0" and record["git_commit"] is None  # no git checkout there
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
