@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glgan.report.prose_check import ROOT, check_figure, stale_figures
+from glgan.report.prose_check import ROOT, check_figure, stale_figures, unregistered_numbers
 from glgan.report.prose_figures import FIGURES
 from glgan.report.prose_values import README, figure
 
@@ -42,3 +42,16 @@ def test_a_reworded_sentence_and_an_unreadable_source_are_reported_not_skipped(t
     assert "not in the document" in str(check_figure(entry, "some other text"))
     broken = figure(README, "took {m} min", "missing.csv", m=lambda: (_ for _ in ()).throw(ValueError("no such row")))
     assert "cannot be computed: ValueError: no such row" in str(check_figure(broken, "took 7 min"))
+
+
+def test_every_number_in_the_result_sections_of_the_readme_is_a_registered_figure():
+    readme = (ROOT / README).read_text()
+    loose = unregistered_numbers(readme, [f for f in FIGURES if f.doc == README])
+    assert not loose, ("numbers in README.md that no entry of glgan/report/prose_figures.py checks (register them, "
+                       "or add their kind to NOT_RESULTS in glgan/report/prose_check.py):\n" + "\n".join(loose))
+
+
+def test_a_new_unregistered_figure_in_the_readme_is_found():
+    readme = (ROOT / README).read_text().replace("## Results\n", "## Results\n\nGL-GAN took 17.5 s on USPS.\n", 1)
+    (loose,) = unregistered_numbers(readme, [f for f in FIGURES if f.doc == README])
+    assert "'17.5'" in loose

