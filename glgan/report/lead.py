@@ -54,8 +54,9 @@ def lead_lines(records: pd.DataFrame, summary: pd.DataFrame, ranks: pd.Series | 
     mine, theirs = seconds_per_fit(records, method), seconds_per_fit(records, rival)
     if not (np.isnan(mine) or np.isnan(theirs)):
         ratio = f" ({mine / theirs:.0f}× {label(rival)}'s)" if theirs > 0 else ""
-        lines.append(f"- Cost: {label(method)} takes {mine:.1f} s per fit (median over its runs at r = "
-                     f"{PAPER_RATIO:g}) against {theirs:.3f} s for {label(rival)}{ratio}.")
+        lines.append(f"- Cost: {label(method)} takes {mine:.1f} s per fit (median sampler wall time of its runs at "
+                     f"r = {PAPER_RATIO:g}, as recorded by the sweep) against {theirs:.3f} s for {label(rival)}{ratio}; "
+                     "`results/bench.md` has single-thread timings.")
     if claims:
         held = [c for c in claims if c.verdict == "held"]
         lines.append("- The paper's claims: " + "; ".join(f"{c.claim}: **{c.verdict}**" for c in claims)
