@@ -7,6 +7,7 @@ Rules that compare methods are also applied to the paper's own Table 2-6 values,
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,7 @@ class Claim:
     evidence: str = "no records"
     paper: str = ""
     numbers: dict = field(default_factory=dict)
+    caveats: list = field(default_factory=list)  # filled by glgan.report.claim_caveats.add_caveats
 
 
 def _wide(summary: pd.DataFrame, methods=None) -> pd.DataFrame:
@@ -46,13 +48,15 @@ def _share(mask) -> float:
 
 
 def _pct(x: float) -> str:
-    return "n/a" if np.isnan(x) else f"{100 * x:.0f}%"
+    """A share as a whole percentage, rounded half up (2/3 is 67%, not 66%)."""
+    return "n/a" if np.isnan(x) else f"{math.floor(100 * x + 0.5 + 1e-9)}%"
 
 
 def oversampling_beats_imbalanced(wide: pd.DataFrame) -> dict:
     """Share of (cell, oversampler) pairs, and of cells, where oversampling beats ``imbalanced``."""
     if "imbalanced" not in wide:
-        return {"n_cells": 0, "pairs_share": float("nan"), "best_share": float("nan"), "n_pairs": 0}
+        return {"n_cells": 0, "pairs_share": float("nan"), "best_share": float("nan"), "n_pairs": 0,
+                "n_beats": 0}
     others = wide[[m for m in OVERSAMPLERS if m in wide]]
     base = wide["imbalanced"]
     valid = others.notna() & base.notna().to_numpy()[:, None]
@@ -61,6 +65,7 @@ def oversampling_beats_imbalanced(wide: pd.DataFrame) -> dict:
     return {
         "n_cells": int(cells.sum()),
         "n_pairs": int(valid.to_numpy().sum()),
+        "n_beats": int(beats.sum()),
         "pairs_share": float(beats.sum() / valid.to_numpy().sum()) if valid.to_numpy().sum() else float("nan"),
         "best_share": _share(others[cells].max(axis=1) > base[cells]),
     }
@@ -114,7 +119,8 @@ def _claim_oversampling(ours, theirs, theirs_all) -> Claim:
     if result["n_pairs"]:
         s = result["pairs_share"]
         claim.verdict = HELD if s >= 0.75 else PARTLY if s >= 0.5 else NOT_HELD
-        claim.evidence = (f"oversampler above Imbalanced in {_pct(s)} of {result['n_pairs']} pairs; best "
+        claim.evidence = (f"oversampler above Imbalanced in {result['n_beats']} of {result['n_pairs']} pairs "
+                          f"({_pct(s)}); best "
                           f"oversampler above it in {_pct(result['best_share'])} of {result['n_cells']} cells")
     p_same, p_all = oversampling_beats_imbalanced(theirs), oversampling_beats_imbalanced(theirs_all)
     claim.paper = (f"{_pct(p_same['pairs_share'])} of pairs on the same datasets; "

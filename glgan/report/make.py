@@ -18,6 +18,7 @@ import pandas as pd
 from glgan.report import claims as claims_module
 from glgan.report import figures, paper_gap, stats, summary
 from glgan.report.derived import cgan_histories, derive, mnist_images
+from glgan.report.claim_caveats import add_caveats
 from glgan.report.held import DataStatus, check_dataset
 from glgan.report.labels import (
     FIGURE_METHODS,
@@ -27,6 +28,8 @@ from glgan.report.labels import (
     TABLES,
     label,
 )
+from glgan.report.lead import lead_lines
+from glgan.report.no_rows import no_rows_runs
 from glgan.report.plan import Plan
 from glgan.report.records import at_ratio, load_paper, load_records, long_scores, provenance, summarize
 from glgan.report.tables import write_dataset_table
@@ -91,6 +94,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
     scores = long_scores(records)
     summ = summarize(scores)
     paper = load_paper(paper_csv)
+    no_rows = no_rows_runs(records)
 
     def status(name: str) -> DataStatus:
         if name not in statuses:
@@ -103,18 +107,22 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
         dataset_records = at_ratio(records[records["dataset"] == dataset], PAPER_RATIO) if len(records) else records
         reason = None if len(dataset_records) else status(dataset).line
         prov = provenance(dataset_records)
-        write_dataset_table(tables_dir, dataset, summ, paper, prov, experiment, reason)
+        write_dataset_table(tables_dir, dataset, summ, paper, prov, experiment, reason, no_rows=no_rows,
+                            scores=scores)
         table_texts[dataset] = (tables_dir / f"{TABLES[dataset][0]}.md").read_text()
         if prov:
             complete[dataset] = prov["data_variant"] == ["complete"]
     log.info("tables written to %s", tables_dir)
 
-    # Distance to the paper (issue 15)
+    # Distance to the paper
     # the reasons were written for the paper experiment's records; another experiment's misses show unexplained
-    gaps = paper_gap.baseline_gaps(summ, paper, list(complete), reasons if experiment == "paper" else [])
+    reasons = reasons if experiment == "paper" else []
+    n_test = records.groupby("dataset")["n_test"].first().astype(int).to_dict() if "n_test" in records else {}
+    gaps = paper_gap.baseline_gaps(summ, paper, list(complete), reasons, no_rows=no_rows, n_test=n_test,
+                                   complete=complete)
     gaps.to_csv(tables_dir / "paper_gap.csv", index=False, float_format="%.6g")
     (tables_dir / "paper_gap.md").write_text(
-        paper_gap.gap_markdown(gaps, complete, experiment, header=summary.GENERATED))
+        paper_gap.gap_markdown(gaps, complete, experiment, header=summary.GENERATED, reasons=reasons))
 
     # Figures 3-4
     figure_list = []
@@ -174,9 +182,11 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
 
     # Claims and README
     evaluated = claims_module.evaluate(summ, paper, inter, wilcoxon, our_ranks)
+    add_caveats(evaluated, no_rows, set(records["dataset"]) if len(records) else set())
     overview = _overview(records, experiment, [status(d) for d in TABLES if d in statuses], plan)
     readme = summary.readme_markdown(
         experiment=experiment, overview=overview, claims=evaluated,
+        lead=lead_lines(records, summ, our_ranks, evaluated),
         tables={d: _embedded(t) for d, t in table_texts.items()}, figures=figure_list, notes=notes,
         paper_gap=paper_gap.target_line(gaps, complete))
     (out_dir / "README.md").write_text(readme)

@@ -143,17 +143,23 @@ def interleaving_markdown(summary: pd.DataFrame, experiment: str) -> str:
 def claims_markdown(claims: list[Claim]) -> list[str]:
     lines = ["| # | Claim (paper) | Verdict | Our numbers | Paper, same rule |", "|---|---|---|---|---|"]
     for i, c in enumerate(claims, 1):
-        lines.append(f"| {i} | {c.claim} ({c.source}) | **{c.verdict}** | {c.evidence} | {c.paper} |")
+        caveats = "".join(f"<br>*{caveat}*" for caveat in c.caveats)
+        lines.append(f"| {i} | {c.claim} ({c.source}) | **{c.verdict}**{caveats} | {c.evidence} | {c.paper} |")
     lines += ["", "Rules (fixed in `glgan/report/claims.py`, applied to the records as they are):", ""]
     lines += [f"{i}. **{c.claim}.** {c.rule}" for i, c in enumerate(claims, 1)]
     return lines
 
 
 def readme_markdown(*, experiment: str, overview: list[str], claims: list[Claim], tables: dict[str, str],
-                    figures: list[tuple[str, str]], notes: list[str], paper_gap: str = "") -> str:
+                    figures: list[tuple[str, str]], notes: list[str], paper_gap: str = "",
+                    lead: list[str] = ()) -> str:
     """``tables``: dataset -> Markdown of its table (embedded); ``figures``: (caption, relative path);
-    ``paper_gap``: the sentence of :func:`glgan.report.paper_gap.target_line`."""
-    lines = [GENERATED, f"# Results of the `{experiment}` experiment", "", *overview, "",
+    ``paper_gap``: the sentence of :func:`glgan.report.paper_gap.target_line`; ``lead``: the summary lines of
+    :func:`glgan.report.lead.lead_lines`, printed first."""
+    lines = [GENERATED, f"# Results of the `{experiment}` experiment", ""]
+    if lead:
+        lines += ["## In short", "", *lead, ""]
+    lines += [*overview, "",
              "## The paper's claims", "", *claims_markdown(claims), ""]
     if paper_gap:
         lines += ["## Baselines against the paper", "",

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from glgan.report.identical import identical_lines
 from glgan.report.labels import (
     ABLATION_METHODS,
     CLASSIFIERS,
@@ -24,10 +25,11 @@ from glgan.report.labels import (
     VARIANT_METHODS,
     label,
 )
+from glgan.report.no_rows import no_rows_at, no_rows_lines, no_rows_note
 
 DECIMALS = 4  # the paper's precision; "best" is decided on the values as printed
 TABLE_COLUMNS = ["dataset", "classifier", "metric", "method", "mean", "std", "n_seeds", "paper", "diff",
-                 "best", "paper_best"]
+                 "best", "paper_best", "n_no_rows"]
 
 
 def fmt(value, signed: bool = False) -> str:
@@ -46,12 +48,13 @@ def _row_best(values: pd.Series) -> pd.Series:
 
 
 def table_frame(summary: pd.DataFrame, paper: pd.DataFrame, dataset: str,
-                methods=TABLE_METHODS) -> pd.DataFrame:
+                methods=TABLE_METHODS, no_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tidy table of one dataset at r = 0.01: mean, std, seeds, paper value, difference and best flags.
 
     ``summary`` comes from :func:`glgan.report.records.summarize` (any ratios; only r = 0.01 is used),
     ``paper`` from :func:`glgan.report.records.load_paper`. Rows cover every classifier x metric x method
-    so a method without records shows as NaN rather than vanishing.
+    so a method without records shows as NaN rather than vanishing. ``no_rows`` (from
+    :func:`glgan.report.no_rows.no_rows_runs`) fills ``n_no_rows``, the seeds whose sampler generated no row.
     """
     ours = summary[(summary["dataset"] == dataset) & np.isclose(summary["ratio"].astype(float), PAPER_RATIO)]
     ours = ours.set_index(["classifier", "metric", "method"])
@@ -65,8 +68,10 @@ def table_frame(summary: pd.DataFrame, paper: pd.DataFrame, dataset: str,
                 std = float(ours.at[key, "std"]) if key in ours.index else np.nan
                 n = int(ours.at[key, "n_seeds"]) if key in ours.index else 0
                 value = float(theirs.get((classifier, metric, VARIANT_METHODS.get(method, method)), np.nan))
+                idle = no_rows_at(no_rows, dataset, method)[0] if no_rows is not None else 0
                 rows.append({"dataset": dataset, "classifier": classifier, "metric": metric, "method": method,
-                             "mean": mean, "std": std, "n_seeds": n, "paper": value, "diff": mean - value})
+                             "mean": mean, "std": std, "n_seeds": n, "paper": value, "diff": mean - value,
+                             "n_no_rows": idle})
     table = pd.DataFrame(rows)
     by_row = table.groupby(["classifier", "metric"], sort=False)
     table["best"] = by_row["mean"].transform(_row_best).astype(bool)
@@ -119,12 +124,23 @@ def _cell_markdown(row) -> str:
     paper = fmt(row.paper)
     paper = f"**{paper}**" if row.paper_best else paper
     second = f"paper {paper}" + (f", Δ {fmt(row['diff'], signed=True)}" if row.n_seeds and not math.isnan(row.paper) else "")
-    return f"{ours}<br>{second}"
+    idle = no_rows_note(int(row.n_no_rows), int(row.n_seeds))
+    return f"{ours}<br>{second}" + (f"<br>**{idle}**" if idle else "")
+
+
+def _ablation_cell(row) -> str:
+    if not row.n_seeds:
+        return "—"
+    idle = no_rows_note(int(row.n_no_rows), int(row.n_seeds))
+    return f"{fmt(row['mean'])} ± {fmt(row['std'])}" + (f"<br>**{idle}**" if idle else "")
 
 
 def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFrame | None = None,
-                    variants: pd.DataFrame | None = None) -> str:
-    """The paper-layout Markdown table (plus the ablation and variant blocks when they have rows)."""
+                    variants: pd.DataFrame | None = None, ablation_notes=()) -> str:
+    """The paper-layout Markdown table (plus the ablation and variant blocks when they have rows).
+
+    ``ablation_notes``: sentences printed under the ablation block (e.g. why two of its columns agree).
+    """
     methods = list(dict.fromkeys(table["method"]))
     lines = list(header)
     lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in methods) + " |")
@@ -140,13 +156,15 @@ def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFr
         lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in ab_methods) + " |")
         lines.append("|---|---|" + "---|" * len(ab_methods))
         for (classifier, metric), group in ablations.groupby(["classifier", "metric"], sort=False):
-            cells = [f"{fmt(r['mean'])} ± {fmt(r['std'])}" if r.n_seeds else "—" for _, r in group.iterrows()]
+            cells = [_ablation_cell(r) for _, r in group.iterrows()]
             lines.append(f"| {label(classifier)} | {label(metric)} | " + " | ".join(cells) + " |")
+        if ablation_notes:
+            lines += ["", *ablation_notes]
     variant_rows = variants[variants["method"].isin(list(VARIANT_METHODS))] if variants is not None else None
     if variant_rows is not None and (variant_rows["n_seeds"] > 0).any():
         compared = ", ".join(f"{label(v)} with the paper's {label(m)}" for v, m in VARIANT_METHODS.items())
         lines += ["", "## Variants at r = 0.01 (not in the paper's table)", "",
-                  "The same method run as its reference code behaved in 2020 (docs/REPRODUCTION.md, issue 15). "
+                  "The same method run as its reference code behaved in 2020 (docs/REPRODUCTION.md §15). "
                   f"The paper has no column of its own for a variant; the second line compares {compared}.", ""]
         va_methods = list(dict.fromkeys(variants["method"]))
         lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in va_methods) + " |")
@@ -194,17 +212,28 @@ def render_latex(table: pd.DataFrame, dataset: str, caption_note: str) -> str:
 
 
 def write_dataset_table(out_dir: Path, dataset: str, summary: pd.DataFrame, paper: pd.DataFrame,
-                        provenance: dict, experiment: str, missing_reason: str | None = None) -> pd.DataFrame:
-    """Write ``<stem>.md``, ``.csv`` and ``.tex`` for ``dataset``; return the tidy table."""
+                        provenance: dict, experiment: str, missing_reason: str | None = None,
+                        no_rows: pd.DataFrame | None = None, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Write ``<stem>.md``, ``.csv`` and ``.tex`` for ``dataset``; return the tidy table.
+
+    ``no_rows`` (:func:`glgan.report.no_rows.no_rows_runs`) marks the cells of samplers that generated no
+    rows on some seeds; ``scores`` (:func:`glgan.report.records.long_scores`) lets the ablation block say
+    which of its methods agree seed by seed.
+    """
     stem = TABLES[dataset][0]
-    table = table_frame(summary, paper, dataset)
-    ablations = table_frame(summary, paper, dataset, methods=(*ABLATION_METHODS, REFERENCE_METHOD))
+    table = table_frame(summary, paper, dataset, no_rows=no_rows)
+    ablation_methods = (*ABLATION_METHODS, REFERENCE_METHOD)
+    ablations = table_frame(summary, paper, dataset, methods=ablation_methods, no_rows=no_rows)
     # each variant beside the paper method it varies (SWIM (published code) next to SWIM)
     variant_columns = tuple(dict.fromkeys(m for v, base in VARIANT_METHODS.items() for m in (base, v)))
-    variants = table_frame(summary, paper, dataset, methods=variant_columns)
+    variants = table_frame(summary, paper, dataset, methods=variant_columns, no_rows=no_rows)
     header = header_lines(dataset, provenance, experiment, missing_reason)
+    idle = no_rows_lines(no_rows, dataset) if no_rows is not None else []
+    if idle:
+        header = [*header[:-1], *idle, ""]
+    same = identical_lines(scores, dataset, ablation_methods) if scores is not None else []
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{stem}.md").write_text(render_markdown(table, header, ablations, variants))
+    (out_dir / f"{stem}.md").write_text(render_markdown(table, header, ablations, variants, same))
     extra = ablations[ablations["method"] != REFERENCE_METHOD].assign(best=False, paper_best=False)
     variant_extra = variants[variants["method"].isin(list(VARIANT_METHODS))].assign(best=False, paper_best=False)
     csv = pd.concat([table.assign(block="paper_table"), extra.assign(block="ablation"),

@@ -1,4 +1,5 @@
-"""Issue 15: SWIM as its reference code behaved in 2020, cGAN trained to a plateau, the report's variant rows."""
+"""The 2020 reference behaviour: SWIM as its published code behaved, cGAN trained to a plateau, MDO's library
+defaults, and the report's variant rows."""
 
 import warnings
 
@@ -112,7 +113,10 @@ def test_report_shows_swim_published_in_its_own_block_against_the_papers_swim():
 
 
 def test_mdo_keeps_the_2020_library_defaults():
-    """Issue 15: validation on training rows did not support other MDO parameters (docs/REPRODUCTION.md §15)."""
+    """MDO runs with smote-variants' own defaults (K2 = 5, K1_frac = 0.5), the settings of its 2020 releases.
+
+    This pins the defaults only; it does not check that they are the best MDO setting.
+    """
     import smote_variants as sv
 
     from baselines import MDO

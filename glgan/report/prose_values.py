@@ -1,0 +1,137 @@
+"""A prose figure (a document's text with its numbers left as ``{name}``) and the computations that fill it,
+each from one results file. The entries themselves are in :mod:`glgan.report.prose_figures`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from glgan.report.prose_sources import cell, csv, fold_quality, group, matches, md_table, minutes, num, small
+
+README, DOCS = "README.md", "docs/REPRODUCTION.md"
+LOG, THREADS, BENCH = "results/reproduce.log", "results/bench_threads.md", "results/bench.md"
+USPS, GAS, MADELON, GAP = ("results/tables/table2_usps.csv", "results/tables/table4_gas_drift.csv",
+                           "results/tables/table5_madelon.csv", "results/tables/paper_gap.csv")
+RESULTS, PAPER = "results/README.md", "results/paper/paper_tables.csv"
+EVAL, DEV = "results/benchmark", "results/benchmark-dev"
+
+
+@dataclass(frozen=True)
+class ProseFigure:
+    """One sentence of ``doc`` whose numbers are computed from ``source``.
+
+    ``template`` is the sentence with ``{name}`` for each number; ``values[name]`` returns it as printed.
+    """
+
+    doc: str
+    template: str
+    source: str
+    values: dict[str, Callable[[], str]] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return self.template.format(**{name: compute() for name, compute in self.values.items()})
+
+
+def figure(doc: str, template: str, source: str, **values: Callable[[], str]) -> ProseFigure:
+    return ProseFigure(doc, template, source, values)
+
+
+# ---- computations, each from one source -------------------------------------------------------------
+def reproduce_minutes() -> str:
+    return str(minutes(group(LOG, r"reproduce: finished \| elapsed (\d+:\d\d:\d\d)")))
+
+
+def reproduce_runs() -> str:
+    """Runs of the reproduction: the cells of every sweep its log lists."""
+    return str(sum(int(m[0]) for m in matches(LOG, r"^\[sweep \d+/\d+\] .*?: (\d+) cells")))
+
+
+def threads(case_kind: str, column: str) -> list[float]:
+    table = md_table(THREADS, "| case | n_threads")
+    rows = table[table["n_threads"] == case_kind]
+    return [float(v) for v in rows[column]]
+
+
+def threads_busy(case_kind: str) -> list[float]:
+    table = md_table(THREADS, "| case | n_threads")
+    rows = table[(table["n_threads"] == case_kind) & table["case"].str.startswith("busy")]
+    return [float(v) for v in rows["seconds"]]
+
+
+def usps(method: str, classifier: str, metric: str = "mcc", column: str = "mean", decimals: int = 3):
+    return lambda: num(cell(USPS, column, method=method, classifier=classifier, metric=metric), decimals)
+
+
+def gas(method: str, classifier: str, decimals: int = 3):
+    return lambda: num(cell(GAS, "mean", method=method, classifier=classifier, metric="mcc"), decimals)
+
+
+def gap_counts(dataset: str | None = None, classifier: str | None = None) -> tuple[int, int]:
+    gaps = csv(GAP)
+    gaps = gaps[gaps["dataset"].isin(["usps", "madelon"])] if dataset is None else gaps[gaps["dataset"] == dataset]
+    if classifier:
+        gaps = gaps[gaps["classifier"] == classifier]
+    return int(gaps["within"].sum()), len(gaps)
+
+
+def gap_verdicts(verdict: str) -> str:
+    gaps = csv(GAP)
+    misses = gaps[gaps["dataset"].isin(["usps", "madelon"]) & ~gaps["within"]]
+    return str(int((misses["verdict"] == verdict).sum())) if verdict else str(len(misses))
+
+
+def no_rows_usps(method: str) -> str:
+    row = csv(USPS)
+    row = row[(row["method"] == method) & (row["block"] != "ablation")].iloc[0]
+    return f"{int(row['n_no_rows'])} of {int(row['n_seeds'])}"
+
+
+def claim_number(pattern: str) -> Callable[[], str]:
+    return lambda: group(RESULTS, pattern)
+
+
+def bench_seconds(dataset: str, method: str) -> float:
+    table = md_table(BENCH, f"### {dataset} ")
+    return float(table.loc[table["method"] == method, "seconds"].iloc[0])
+
+
+def bench_per_row_ms(n_majority: str) -> str:
+    table = md_table(BENCH, "## Synthetic data")
+    row = table[(table["method"] == "glgan") & (table["n majority"] == n_majority)]
+    return num(float(row["µs per row"].iloc[0].replace(",", "")) / 1000, 1)
+
+
+def bench_beyond_mib(n_majority: str) -> str:
+    table = md_table(BENCH, "## Synthetic data")
+    row = table[(table["method"] == "glgan") & (table["n majority"] == n_majority)]
+    return num(float(row["beyond data (MiB)"].iloc[0].replace(",", "")), 0)
+
+
+def mean_rank(store: str, method: str) -> str:
+    ranks = csv(f"{store}/tables/mean_ranks.csv").set_index("method")
+    return num(float(ranks.loc[method].mean()), 2)
+
+
+def mean_mcc(method: str) -> str:
+    return num(cell(f"{EVAL}/tables/metrics_overview.csv", "mcc", method=method), 3)
+
+
+def quality(method_label: str, column: str) -> str:
+    table = md_table(f"{EVAL}/README.md", "| method | spread_ratio | cover")
+    return table.loc[table["method"] == method_label, column].iloc[0]
+
+
+def targets(set_name: str) -> list[str]:
+    table = md_table(f"{EVAL}/README.md", "### Targets of")
+    row = table[table["set"] == set_name].iloc[0]
+    return [*row["GL-GAN"].split(" / "), *row["SMOTE"].split(" / ")]
+
+
+def sampler_seconds(method: str) -> float:
+    return cell(f"{EVAL}/tables/sampler_seconds.csv", "mean", method=method)
+
+
+def spread_range(method: str) -> str:
+    spread = fold_quality(f"results/runs/{DEV.split('/')[1]}", method)
+    return f"{small(spread.min())}-{small(spread.max())}"
+
