@@ -98,7 +98,7 @@ def rank_heatmap(ranks: pd.DataFrame, path, title: str, mark=label):
     for (i, j), value in np.ndenumerate(data.to_numpy(dtype=float)):
         if np.isfinite(value):
             ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=8,
-                    color="white" if value < np.nanmean(data.to_numpy(dtype=float)) else "black")
+                    color="white" if value > np.nanmean(data.to_numpy(dtype=float)) else "black")  # dark cells: high ranks
     ax.set_xticks(range(data.shape[1]), [label(c) for c in data.columns], fontsize=8)
     ax.set_yticks(range(len(order)), [f"{mark(m)}  [no oversampling]" if m in plain else mark(m) for m in order],
                   fontsize=8)
