@@ -145,3 +145,19 @@ def test_auc_of_a_classifier_without_predict_proba(dataset):
                                                part.X_test), -flipped.decision_function(part.X_test))
     with pytest.raises(TypeError, match="cannot be ranked"):
         minority_scores(SimpleNamespace(classes_=np.array([0, 1])), part.X_test)
+
+
+def test_lightgbm_runs_at_library_defaults_in_the_benchmark_only():
+    from lightgbm import LGBMClassifier
+
+    from glgan.report.benchmark_plan import load_benchmark_plan
+
+    cfg = compose_fold("benchmark", Task("glass0", "smote", 0, 0))
+    ours = instantiate(cfg.classifier.lightgbm).get_params()
+    defaults = LGBMClassifier().get_params()
+    changed = {k: v for k, v in ours.items() if k not in defaults or v != defaults[k]}
+    assert changed == {"n_jobs": 1, "deterministic": True, "force_row_wise": True, "verbose": -1,
+                       "random_state": cv.fold_seed(0, 0, 0)}  # how it runs, not what it learns
+    for experiment in ("benchmark", "benchmark-dev", "benchmark-quick"):
+        assert load_benchmark_plan(experiment).classifiers == ("mlp", "linear_svc", "adaboost", "lightgbm")
+        assert {"class_weight", "threshold"} <= set(load_benchmark_plan(experiment).methods)

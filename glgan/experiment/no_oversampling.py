@@ -133,11 +133,9 @@ class MCCThresholdClassifier(_DelegatingClassifier):
         return self.estimator_.predict(X) if self.tuner_ is None else self.tuner_.predict(X)
 
 
-class _TrainingFoldUnchanged(BaseEstimator):
-    """A method that leaves the training fold as it is (``fit_resample`` as the ``imbalanced`` method)."""
-
-    def fit_resample(self, X, y):
-        return FunctionSampler().fit_resample(X, y)
+class _TrainingFoldUnchanged(FunctionSampler):
+    """A method that leaves the training fold as it is: imbalanced-learn's ``FunctionSampler`` without a
+    function, exactly the ``imbalanced`` method (same input checks, same output), plus how it trains a classifier."""
 
     def adapt_classifier(self, classifier):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
@@ -168,6 +166,7 @@ class ThresholdTuning(_TrainingFoldUnchanged):
     """
 
     def __init__(self, validation_size=0.25, random_state=None):
+        super().__init__()  # FunctionSampler's own parameters at their defaults: no function, rows unchanged
         self.validation_size = validation_size
         self.random_state = random_state
 
