@@ -18,7 +18,8 @@ from omegaconf import OmegaConf
 from glgan.report.cells import CONFIG_DIR
 
 # Slowest samplers first within a set, so that the last tasks of a run are short ones.
-COST_ORDER = ("glgan", "bagan", "cgan", "auto_only", "plain_ae", "swim", "smote_ipf", "nras", "prowsyn", "mdo")
+COST_ORDER = ("glgan", "bagan", "cgan", "auto_only", "plain_ae", "threshold", "swim", "smote_ipf", "nras", "prowsyn",
+              "mdo")
 
 
 @dataclass(frozen=True)
