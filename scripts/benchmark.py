@@ -1,4 +1,4 @@
-"""The KEEL benchmark (issue 12): every fold of every set x method in parallel, then the report.
+"""The KEEL benchmark: every fold of every set x method in parallel, then the report.
 
     python scripts/benchmark.py                      # eval list -> results/runs/benchmark, results/benchmark/
     python scripts/benchmark.py --experiment benchmark-dev     # dev list -> results/benchmark-dev/

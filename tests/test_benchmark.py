@@ -121,9 +121,9 @@ def test_one_fold_through_the_runner_then_skipped(tmp_path):
     path = run(cfg)
     assert path.relative_to(tmp_path).parts[:4] == ("benchmark-quick", "glass1", "smote", "cv5")
     records = json.loads(path.read_text())["records"]
-    assert [r["classifier"] for r in records] == ["mlp", "linear_svc", "adaboost"]
+    assert [r["classifier"] for r in records] == ["mlp", "linear_svc", "adaboost", "lightgbm"]
     for record in records:
-        assert {"mcc", "macro_f1", "gmean", "balanced_accuracy"} <= set(record)
+        assert {"mcc", "macro_f1", "gmean", "balanced_accuracy", "roc_auc", "average_precision"} <= set(record)
         assert record["fold"] == 2 and record["repeat"] == 0 and record["seed"] == cv.fold_seed(0, 0, 2)
         assert record["n_resampled_minority"] == record["n_resampled_majority"] == record["n_train_majority"]
         assert record["n_train_minority"] + record["n_train_majority"] + record["n_test"] == 214

@@ -23,7 +23,8 @@ def compose_config(*overrides):
 def test_the_method_names_used_everywhere_have_configs():
     assert set(METHODS) == {"imbalanced", "random", "smote", "mdo", "nras", "swim", "swim_published", "bagan",
                             "cgan", "auto_only", "plain_ae", "glgan", "glgan_paper",
-                            "polynom_fit_smote_star", "prowsyn", "smote_ipf"}  # the last three: KEEL benchmark
+                            "polynom_fit_smote_star", "prowsyn", "smote_ipf",  # these three: KEEL benchmark
+                            "class_weight", "threshold"}  # KEEL benchmark, no oversampling
     assert set(DATASETS) == {"usps", "sensorless", "gas_drift", "madelon", "gisette", "mnist", "keel"}
 
 

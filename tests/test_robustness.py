@@ -49,7 +49,10 @@ TINY = {
 }
 NEURAL = sorted(TINY)
 LATENT_SMOTE = {"glgan", "glgan_paper", "auto_only", "plain_ae"}
-IMBLEARN_OWN = {"imbalanced", "random"}  # imbalanced-learn's input handling (random: plus a length check)
+#: Methods whose fit_resample is imbalanced-learn's FunctionSampler without a function: the rows stay as they are
+#: (class_weight and threshold change how the KEEL benchmark's classifiers are trained, not the rows).
+UNCHANGED = {"imbalanced", "class_weight", "threshold"}
+IMBLEARN_OWN = {*UNCHANGED, "random"}  # imbalanced-learn's input handling (random: plus a length check)
 DENSE_ONLY = {"mdo", "nras", "polynom_fit_smote_star", "prowsyn", "smote_ipf", "swim", "swim_published"}
 # smote-variants returns its input for classes it cannot grow (warned)
 SMOTE_VARIANTS = {"mdo", "nras", "polynom_fit_smote_star", "prowsyn", "smote_ipf"}
@@ -58,7 +61,7 @@ SMOTE_VARIANTS = {"mdo", "nras", "polynom_fit_smote_star", "prowsyn", "smote_ipf
 def test_every_method_config_is_covered():
     assert set(METHODS) == {"imbalanced", "random", "smote", "mdo", "nras", "swim", "swim_published", "bagan",
                             "cgan", "glgan", "glgan_paper", "auto_only", "plain_ae",
-                            "polynom_fit_smote_star", "prowsyn", "smote_ipf"}
+                            "polynom_fit_smote_star", "prowsyn", "smote_ipf", "class_weight", "threshold"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -180,7 +183,7 @@ def expected(method: str, case: str):
     if case in ("nan", "inf"):
         if method == "random":
             return Correct()  # copies rows as they are (imbalanced-learn accepts NaN/inf here by design)
-        if method == "imbalanced":  # imbalanced-learn's validation of FunctionSampler
+        if method in UNCHANGED:  # imbalanced-learn's validation of FunctionSampler
             return Raises(ValueError, "(?s)contains NaN.*imputer" if case == "nan" else "contains infinity")
         return Raises(ValueError, "1 NaN .*Impute missing values" if case == "nan"
                       else "1 inf .*replace or drop infinite")
@@ -201,9 +204,9 @@ def expected(method: str, case: str):
         return Correct()
     if case == "length_mismatch":
         return Raises(ValueError, "X has 50 rows but y has 49 labels; pass exactly one label per row"
-                      if method != "imbalanced" else "inconsistent numbers of samples")
+                      if method not in UNCHANGED else "inconsistent numbers of samples")
     if case == "empty":
-        return Raises(ValueError, "X is empty" if method != "imbalanced" else "0 sample")
+        return Raises(ValueError, "X is empty" if method not in UNCHANGED else "0 sample")
     if case.startswith("sparse") and method in DENSE_ONLY:
         return Raises(TypeError, r"dense data is required. Use '.toarray\(\)'")
     return Correct()
@@ -233,7 +236,7 @@ def test_bad_input_matrix(method, case):
         np.testing.assert_array_equal(as_numpy(y_res), as_numpy(y))
         return
     assert_correct(sampler, X, y, X_res, y_res)
-    if case == "three_classes" and method != "imbalanced":
+    if case == "three_classes" and method not in UNCHANGED:
         assert len(set(Counter(as_numpy(y_res).tolist()).values())) == 1  # balanced
 
 
@@ -274,7 +277,7 @@ def test_extreme_magnitudes_never_give_non_finite_rows(method, scale):
             return
     assert np.isfinite(X_res).all()
     if len(y_res) == len(y):  # nothing generated: only the imbalanced baseline or a warned fall-back
-        assert method == "imbalanced" or any("generated no rows" in str(w.message) for w in caught)
+        assert method in UNCHANGED or any("generated no rows" in str(w.message) for w in caught)
         np.testing.assert_array_equal(X_res, X)
 
 
@@ -313,6 +316,8 @@ PINNED = {
     # variant="paper" is the old GLGAN (issue 13): its pin is glgan's from before the balanced default
     "glgan_paper": (30, 62.611257404088974, 31.5808346045514),
     "imbalanced": (0, 0.0, 0.0),
+    "class_weight": (0, 0.0, 0.0),  # no oversampling (KEEL benchmark): the rows stay as they are
+    "threshold": (0, 0.0, 0.0),
     "mdo": (30, 93.45331021164256, 46.9802899739671),
     "nras": (30, 92.3746258648936, 46.522165519390526),
     "plain_ae": (30, 62.76829072833061, 31.659747244169314),  # variant="balanced" is the default now (issue 13)

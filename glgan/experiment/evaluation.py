@@ -8,11 +8,16 @@ import warnings
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import balanced_accuracy_score, f1_score, matthews_corrcoef
+from sklearn.metrics import (average_precision_score, balanced_accuracy_score, f1_score, matthews_corrcoef,
+                             roc_auc_score)
+
+from glgan.experiment.protocol import MINORITY
 
 METRICS = ("macro_f1", "micro_f1", "mcc")
+#: Metrics of the classifier's continuous minority score, not of its decisions (KEEL benchmark only).
+RANKING_METRICS = ("roc_auc", "average_precision")
 #: The KEEL benchmark's records carry these too (the paper experiment's records are unchanged).
-BENCHMARK_METRICS = ("mcc", "macro_f1", "gmean", "balanced_accuracy")
+BENCHMARK_METRICS = ("mcc", "macro_f1", "gmean", "balanced_accuracy", *RANKING_METRICS)
 
 
 def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
@@ -35,10 +40,34 @@ def benchmark_scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]
     }
 
 
-def evaluate_classifier(classifier, X_train, y_train, X_test, y_test, *, score=scores) -> dict:
+def minority_scores(model, X) -> np.ndarray:
+    """The fitted ``model``'s continuous score of the minority class: ``predict_proba``, else ``decision_function``.
+
+    Classifiers without probabilities (LinearSVC) are ranked by their decision function, which ROC AUC and
+    average precision accept as well as a probability.
+    """
+    classes = list(model.classes_)
+    if hasattr(model, "predict_proba"):
+        return np.asarray(model.predict_proba(X))[:, classes.index(MINORITY)]
+    if hasattr(model, "decision_function"):
+        decision = np.asarray(model.decision_function(X), dtype=float)
+        return decision if classes.index(MINORITY) == 1 else -decision  # binary: positive means classes_[1]
+    raise TypeError(f"{type(model).__name__} has neither predict_proba nor decision_function; it cannot be ranked.")
+
+
+def ranking_scores(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, float]:
+    """ROC AUC and average precision of the minority class (label 1) for continuous scores."""
+    return {"roc_auc": float(roc_auc_score(y_true, y_score)),
+            "average_precision": float(average_precision_score(y_true, y_score, pos_label=MINORITY))}
+
+
+def evaluate_classifier(classifier, X_train, y_train, X_test, y_test, *, score=scores, ranking: bool = False,
+                        describe=None) -> dict:
     """Fit a fresh clone of ``classifier`` on the training set and score it on the test set.
 
-    ``score(y_true, y_pred)`` gives the metrics (:func:`scores`, or :func:`benchmark_scores`).
+    ``score(y_true, y_pred)`` gives the metrics (:func:`scores`, or :func:`benchmark_scores`); ``ranking``
+    adds :func:`ranking_scores` of :func:`minority_scores`; ``describe(fitted_model)`` adds fields of its own
+    (the chosen decision threshold, say). ``classifier_seconds`` is the fit and predict time.
 
     Convergence warnings (MLP and LinearSVC at their default ``max_iter``) are expected with the paper's
     "default settings"; they are counted in ``convergence_warnings`` instead of flooding the log.
@@ -54,4 +83,7 @@ def evaluate_classifier(classifier, X_train, y_train, X_test, y_test, *, score=s
     for w in caught:
         if not issubclass(w.category, ConvergenceWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return {**score(y_test, y_pred), "classifier_seconds": seconds, "convergence_warnings": n_convergence}
+    extra = ranking_scores(y_test, minority_scores(model, X_test)) if ranking else {}
+    if describe is not None:
+        extra.update(describe(model))
+    return {**score(y_test, y_pred), **extra, "classifier_seconds": seconds, "convergence_warnings": n_convergence}

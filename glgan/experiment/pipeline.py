@@ -25,6 +25,9 @@ def run_cell(dataset, sampler, classifiers: dict, *, majority, minority, ratio: 
 
     ``dataset`` is a :class:`glgan.data.Dataset`; ``classifiers`` maps a name to an unfitted estimator.
     """
+    if hasattr(sampler, "adapt_classifier"):
+        raise ValueError(f"{type(sampler).__name__} changes how the classifiers are trained; it runs in the KEEL "
+                         "benchmark only (experiment=benchmark, benchmark-dev or benchmark-quick).")
     split = make_split(dataset.X, dataset.y, majority=majority, minority=minority, ratio=ratio, seed=seed)
     if scale == "minmax":
         split = minmax_scale(split)
@@ -93,7 +96,9 @@ def run_fold(dataset, sampler, classifiers: dict, *, n_folds: int, repeat: int, 
 
     The fold keeps the natural imbalance; the scaler is fit on its training rows
     (:func:`glgan.experiment.cv.make_fold`); ``sampler`` balances the training rows once and every
-    classifier is fit once on the result. One record per classifier, with :data:`BENCHMARK_METRICS
+    classifier is fit once on the result. A method that does not oversample
+    (:mod:`glgan.experiment.no_oversampling`) leaves the rows as they are and trains each classifier through its
+    ``adapt_classifier``. One record per classifier, with :data:`BENCHMARK_METRICS
     <glgan.experiment.evaluation.BENCHMARK_METRICS>`. ``seed`` is the sampler's and classifiers' seed
     (recorded; set by the caller), ``cv_seed`` the seed of the fold shuffles.
     """
@@ -121,9 +126,12 @@ def run_fold(dataset, sampler, classifiers: dict, *, n_folds: int, repeat: int, 
         "sampler_seconds": sampler_seconds,
         **fold_sample_quality(part, X_res, y_res),
     }
+    adapt = getattr(sampler, "adapt_classifier", lambda classifier: classifier)
+    describe = getattr(sampler, "describe", None)
     return [
         {**common, "classifier": name,
-         **evaluate_classifier(clf, X_res, y_res, part.X_test, part.y_test, score=benchmark_scores)}
+         **evaluate_classifier(adapt(clf), X_res, y_res, part.X_test, part.y_test, score=benchmark_scores,
+                               ranking=True, describe=describe)}
         for name, clf in classifiers.items()
     ]
 

@@ -18,7 +18,8 @@ from omegaconf import OmegaConf
 from glgan.report.cells import CONFIG_DIR
 
 # Slowest samplers first within a set, so that the last tasks of a run are short ones.
-COST_ORDER = ("glgan", "bagan", "cgan", "auto_only", "plain_ae", "swim", "smote_ipf", "nras", "prowsyn", "mdo")
+COST_ORDER = ("glgan", "bagan", "cgan", "auto_only", "plain_ae", "threshold", "swim", "smote_ipf", "nras", "prowsyn",
+              "mdo")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class BenchmarkPlan:
     reference: str
     folds: int
     repeats: int
+    classifiers: tuple[str, ...] = ("mlp", "linear_svc", "adaboost")
 
     def restrict(self, *, sets=None, methods=None, repeats=None) -> BenchmarkPlan:
         """A smaller plan (a test, a partial rerun); ``None`` keeps a field."""
@@ -78,7 +80,20 @@ def load_benchmark_plan(experiment: str, config_dir: Path = CONFIG_DIR) -> Bench
     if plan.reference not in methods:
         raise ValueError(f"{path}: plan.reference {plan.reference!r} is not among the plan's methods.")
     return BenchmarkPlan(str(config.experiment), list_name, tuple(sets), methods, str(plan.reference),
-                         int(config.cv.folds), int(config.cv.repeats))
+                         int(config.cv.folds), int(config.cv.repeats), experiment_classifiers(config, config_dir))
+
+
+def experiment_classifiers(config, config_dir: Path = CONFIG_DIR) -> tuple[str, ...]:
+    """The classifiers an experiment runs: its ``override /classifier`` default, else ``config.yaml``'s."""
+    for entry in config.get("defaults", []):
+        if isinstance(entry, dict) or OmegaConf.is_dict(entry):
+            for key, value in entry.items():
+                if key.removeprefix("override ").strip("/ ") == "classifier":
+                    return tuple(value) if OmegaConf.is_list(value) or isinstance(value, list) else (str(value),)
+    for entry in OmegaConf.load(config_dir / "config.yaml").defaults:
+        if OmegaConf.is_dict(entry) and "classifier" in entry:
+            return tuple(entry.classifier)
+    raise ValueError(f"No classifier default in {config_dir / 'config.yaml'}.")
 
 
 def order_tasks(plan: BenchmarkPlan, sizes: dict[str, int]) -> list[Task]:

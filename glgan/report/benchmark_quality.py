@@ -1,7 +1,7 @@
 """The benchmark report's sample-quality section: the ``quality_*`` fields of the fold records.
 
 Per set and method the mean over folds of the spread ratio, cover and near-majority share of the synthetic
-minority rows (:mod:`glgan.diagnostics`), and the check of issue 13's targets for the reference method
+minority rows (:mod:`glgan.diagnostics`), and the check of the sample-quality targets for the reference method
 against SMOTE: spread ratio in [0.5, 1.5], cover at least SMOTE's − 0.1, near-majority at most SMOTE's + 0.1.
 """
 
@@ -71,7 +71,7 @@ def quality_section(records: pd.DataFrame, methods, sets, reference: str, markdo
     check = target_check(means, reference)
     if len(check):
         held = int(check["all"].sum())
-        lines += [f"### Targets of issue 13 for {label(reference)} against SMOTE: held on {held} of {len(check)} sets",
+        lines += [f"### Sample-quality targets for {label(reference)} against SMOTE: held on {held} of {len(check)} sets",
                   "", "Spread in [0.5, 1.5]; cover ≥ SMOTE's − 0.1; near-maj ≤ SMOTE's + 0.1.", "",
                   markdown(check.drop(columns="all"), index=False), ""]
     overview = means.groupby("method")[[c for c in OVERVIEW if c in means]].mean()

@@ -15,12 +15,39 @@ from glgan.experiment.evaluation import BENCHMARK_METRICS
 from glgan.report import stats
 
 TIE = 1e-9
+#: Methods that never add rows by design: their n_synthetic == 0 is no failure, and they are the baselines
+#: that an oversampler has to beat ("not oversampling, done well").
+NO_OVERSAMPLING = ("imbalanced", "class_weight", "threshold")
 
 
 def set_means(records: pd.DataFrame, metric: str = "mcc") -> pd.DataFrame:
-    """Mean, std (over folds and repeats, ddof=1) and count of ``metric`` per (classifier, dataset, method)."""
-    grouped = records.assign(value=records[metric].astype(float)).groupby(["classifier", "dataset", "method"])["value"]
+    """Mean, std (over folds and repeats, ddof=1) and count of ``metric`` per (classifier, dataset, method).
+
+    Records without the metric (written before it existed) are left out, so their cells read as not run.
+    """
+    if metric not in records:
+        return pd.DataFrame(columns=["classifier", "dataset", "method", "mean", "std", "n"])
+    rows = records.assign(value=records[metric].astype(float)).dropna(subset=["value"])
+    grouped = rows.groupby(["classifier", "dataset", "method"])["value"]
     return grouped.agg(mean="mean", std="std", n="count").reset_index()
+
+
+def oversamplers(methods) -> list[str]:
+    return [m for m in methods if m not in NO_OVERSAMPLING]
+
+
+def empty_runs(records: pd.DataFrame, methods) -> pd.DataFrame:
+    """Per (set, oversampler): folds where the sampler returned its input unchanged (``n_synthetic == 0``), of all."""
+    if "n_synthetic" not in records:
+        return pd.DataFrame(columns=["dataset", "method", "empty", "folds"])
+    runs = records[records["method"].isin(oversamplers(methods))].drop_duplicates(["dataset", "method", "repeat", "fold"])
+    table = runs.assign(empty=runs["n_synthetic"] == 0).groupby(["dataset", "method"])["empty"].agg(["sum", "count"])
+    table = table.rename(columns={"sum": "empty", "count": "folds"}).reset_index()
+    return table[table["empty"] > 0].astype({"empty": int, "folds": int})
+
+
+def no_rows_note(empty: int, folds: int) -> str:
+    return f"no rows on {empty}/{folds} folds"
 
 
 def wide(means: pd.DataFrame, classifier: str, methods) -> pd.DataFrame:
@@ -29,8 +56,12 @@ def wide(means: pd.DataFrame, classifier: str, methods) -> pd.DataFrame:
     return table.reindex(columns=[m for m in methods if m in table.columns]).dropna()
 
 
-def score_table(means: pd.DataFrame, classifier: str, methods, sets) -> pd.DataFrame:
-    """Markdown-ready cells ``mean ± std`` per set x method, the best mean of each set in bold."""
+def score_table(means: pd.DataFrame, classifier: str, methods, sets, notes=None) -> pd.DataFrame:
+    """Markdown-ready cells ``mean ± std`` per set x method, the best mean of each set in bold.
+
+    ``notes`` maps (set, method) to a remark appended to that cell (e.g. "no rows on 3/5 folds").
+    """
+    notes = notes or {}
     sub = means[means["classifier"] == classifier]
     mean = sub.pivot(index="dataset", columns="method", values="mean")
     std = sub.pivot(index="dataset", columns="method", values="std")
@@ -45,7 +76,8 @@ def score_table(means: pd.DataFrame, classifier: str, methods, sets) -> pd.DataF
                 cells.append("–")
                 continue
             text = f"{value:.3f} ± {0.0 if pd.isna(spread) else spread:.3f}"
-            cells.append(f"**{text}**" if value >= best - TIE else text)
+            text = f"**{text}**" if value >= best - TIE else text
+            cells.append(f"{text} ({notes[name, method]})" if (name, method) in notes else text)
         rows[name] = cells
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
@@ -97,8 +129,9 @@ def wilcoxon_vs_reference(means: pd.DataFrame, methods, classifiers, reference: 
 
 def metric_overview(records: pd.DataFrame, methods) -> pd.DataFrame:
     """Mean over sets and classifiers of every benchmark metric, per method (each set weighs the same)."""
-    per_set = records.groupby(["classifier", "dataset", "method"])[list(BENCHMARK_METRICS)].mean()
-    return per_set.groupby("method").mean().reindex([m for m in methods])
+    present = [m for m in BENCHMARK_METRICS if m in records]  # older records lack the ranking metrics
+    per_set = records.groupby(["classifier", "dataset", "method"])[present].mean()
+    return per_set.groupby("method").mean().reindex(index=list(methods), columns=list(BENCHMARK_METRICS))
 
 
 def sampler_seconds(records: pd.DataFrame, methods) -> pd.DataFrame:

@@ -54,9 +54,12 @@ METHOD_LABELS = {
     "polynom_fit_smote_star": "polynom-fit-SMOTE (star)",  # KEEL benchmark only
     "prowsyn": "ProWSyn",
     "smote_ipf": "SMOTE-IPF",
+    "class_weight": "class weights",  # KEEL benchmark only: no oversampling
+    "threshold": "tuned threshold",
 }
-CLASSIFIER_LABELS = {"mlp": "MLPClassifier", "linear_svc": "LinearSVC", "adaboost": "AdaBoost"}
-METRIC_LABELS = {"macro_f1": "macro F1", "micro_f1": "micro F1", "mcc": "MCC"}
+CLASSIFIER_LABELS = {"mlp": "MLPClassifier", "linear_svc": "LinearSVC", "adaboost": "AdaBoost", "lightgbm": "LightGBM"}
+METRIC_LABELS = {"macro_f1": "macro F1", "micro_f1": "micro F1", "mcc": "MCC", "roc_auc": "ROC AUC",
+                 "average_precision": "average precision"}
 
 
 def label(name: str) -> str:
