@@ -44,7 +44,7 @@ def _one_row_cells() -> str:
 
 def _targets_held(column: str) -> str:
     """Eval sets on which GL-GAN meets one sample-quality target against SMOTE (the targets table's column)."""
-    table = md_table(_EVAL_MD, "### Targets of")
+    table = md_table(_EVAL_MD, "### Sample-quality targets")
     return str(int((table[column] == "yes").sum()))
 
 
@@ -70,7 +70,7 @@ def _n_methods(readme: str) -> str:
 
 
 def _quality_held() -> str:
-    return group(_EVAL_MD, r"### Targets of .*?held on (\d+ of \d+) sets")
+    return group(_EVAL_MD, r"### Sample-quality targets .*?held on (\d+ of \d+) sets")
 
 
 def _target(set_name: str, i: int) -> str:

@@ -122,7 +122,7 @@ def quality(method_label: str, column: str) -> str:
 
 
 def targets(set_name: str) -> list[str]:
-    table = md_table(f"{EVAL}/README.md", "### Targets of")
+    table = md_table(f"{EVAL}/README.md", "### Sample-quality targets")
     row = table[table["set"] == set_name].iloc[0]
     return [*row["GL-GAN"].split(" / "), *row["SMOTE"].split(" / ")]
 
