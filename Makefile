@@ -32,6 +32,7 @@ test: $(STAMP)
 
 reproduce: $(STAMP)
 	$(PY) scripts/reproduce.py --jobs $(JOBS)
+	$(PY) notebooks/execute.py
 
 reproduce-quick: $(STAMP)
 	$(PY) scripts/reproduce.py --quick --jobs $(JOBS)
