@@ -29,10 +29,11 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 from torch.nn import functional as F
 
-from baselines.cgan import DEVICE_OPTIONS, GANInput, prepare_gan_input, requested_classes
+from baselines.gan_input import GANInput, prepare_gan_input, requested_classes
 from glgan.autoencoder import Autoencoder, forward_in_chunks, train_autoencoder
 from glgan.sampler_contract import append_synthetic, check_sampler_input
 from glgan.torch_utils import (
+    DEVICE_OPTIONS,
     EpochLosses,
     as_tensor,
     check_finite,
