@@ -24,7 +24,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from baselines.gan_input import GANInput, prepare_gan_input, requested_classes  # noqa: F401  (GANInput: re-exported)
-from glgan.sampler_contract import append_synthetic, check_sampler_input
+from glgan.sampler_contract import append_synthetic
+from glgan.torch_sampler import TorchSamplerMixin
 from glgan.torch_utils import (
     DEVICE_OPTIONS,
     EpochLosses,
@@ -34,7 +35,6 @@ from glgan.torch_utils import (
     resolve_device,
     seed_from,
     seeded,
-    torch_threads,
 )
 
 __all__ = [
@@ -108,7 +108,7 @@ def uniform_noise(n: int, dim: int, generator: torch.Generator, device: torch.de
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_random_state_docstring,
 )
-class CGAN(BaseOverSampler):
+class CGAN(TorchSamplerMixin, BaseOverSampler):
     """Over-sample with a conditional GAN (Douzas & Bacao 2018).
 
     One G(z, y) and one D(x, y) are trained on all classes; rows for each class to grow are
@@ -261,13 +261,6 @@ class CGAN(BaseOverSampler):
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
-
-    def _check_X_y(self, X, y):
-        return check_sampler_input(self, X, y, accept_sparse=True)
-
-    def _fit_resample(self, X, y):
-        with torch_threads(self.n_threads):
-            return self._train_and_generate(X, y)
 
     def _train_and_generate(self, X, y):
         if not any(self.sampling_strategy_.values()):

@@ -23,7 +23,8 @@ from torch.profiler import record_function
 from glgan.autoencoder import AutoencoderSettings, LatentSet, forward_in_chunks, pretrain_and_interpolate
 from glgan.diagnostics import COLLAPSE_SPREAD_RATIO, fitted_model, spread_ratio
 from glgan.latent_model import LatentModel
-from glgan.sampler_contract import append_synthetic, check_sampler_input, room_for_synthetic, to_dense
+from glgan.sampler_contract import append_synthetic, room_for_synthetic, to_dense
+from glgan.torch_sampler import TorchSamplerMixin
 from glgan.torch_utils import (
     DEVICE_OPTIONS, as_tensor, check_all_finite, resolve_device, seed_from, seeded, torch_threads,
 )
@@ -74,7 +75,7 @@ CLUSTERING_PARAMETER_CONSTRAINTS = {
 }
 
 
-class LatentSMOTESampler(BaseOverSampler):
+class LatentSMOTESampler(TorchSamplerMixin, BaseOverSampler):
     """Base of the samplers that pretrain GL-GAN's autoencoder and run SMOTE in its latent space.
 
     Subclasses define ``__init__`` (storing the hyperparameters named in
@@ -85,9 +86,6 @@ class LatentSMOTESampler(BaseOverSampler):
     """
 
     _clustering = True  # whether Eq. 3.2 is part of the autoencoder loss
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return check_sampler_input(self, X, y, accept_sparse=True)
 
     def _hidden_dims(self) -> tuple[int, ...]:
         dims = tuple(self.hidden_dims)
@@ -137,10 +135,6 @@ class LatentSMOTESampler(BaseOverSampler):
     def _generate(self, X, minority_mask, n_synthetic, seed, out_activation, desc):
         """Train on one class; return ``(latent_set, network, history)``: its rows are ``network(latent_set.Z_syn)``."""
         raise NotImplementedError
-
-    def _fit_resample(self, X, y):
-        with torch_threads(self.n_threads):
-            return self._train_and_generate(X, y)
 
     def sample(self, n_samples: int, label=None, random_state=None) -> np.ndarray:
         """``n_samples`` new synthetic rows of a grown class from the fitted model (like CTGAN's ``sample``).
