@@ -1,7 +1,7 @@
 """Build hooks only; everything else is in pyproject.toml.
 
 * The Hydra configs have one source, the top-level ``configs/``. A wheel ships a copy of it as
-  ``glgan/configs``, which ``glgan.experiment.config_check.find_config_dir`` uses when there is no checkout.
+  ``glgan/configs``, which ``glgan.config_dir.find_config_dir`` uses when there is no checkout.
 * Builds happen outside the checkout (a temporary build folder), so ``pip wheel .`` leaves no ``build/``.
 """
 

@@ -11,7 +11,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
 
-from glgan.sampler import AUTOENCODER_PARAMETER_CONSTRAINTS, CLUSTERING_PARAMETER_CONSTRAINTS, LatentSMOTESampler
+from glgan.latent_sampler import AUTOENCODER_PARAMETER_CONSTRAINTS, CLUSTERING_PARAMETER_CONSTRAINTS, LatentSMOTESampler
 
 __all__ = ["AutoOnly", "PlainAE"]
 

@@ -29,10 +29,12 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 from torch.nn import functional as F
 
-from baselines.cgan import DEVICE_OPTIONS, GANInput, prepare_gan_input, requested_classes
+from baselines.gan_input import GANInput, prepare_gan_input, requested_classes
 from glgan.autoencoder import Autoencoder, forward_in_chunks, train_autoencoder
-from glgan.sampler_contract import append_synthetic, check_sampler_input
+from glgan.sampler_contract import append_synthetic
+from glgan.torch_sampler import TorchSamplerMixin
 from glgan.torch_utils import (
+    DEVICE_OPTIONS,
     EpochLosses,
     as_tensor,
     check_finite,
@@ -42,7 +44,6 @@ from glgan.torch_utils import (
     resolve_device,
     seed_from,
     seeded,
-    torch_threads,
 )
 
 __all__ = ["BAGAN", "build_bagan_autoencoder", "init_discriminator", "class_gaussians", "sample_latent"]
@@ -131,7 +132,7 @@ def sample_latent(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_random_state_docstring,
 )
-class BAGAN(BaseOverSampler):
+class BAGAN(TorchSamplerMixin, BaseOverSampler):
     """Over-sample with a balancing GAN (BAGAN, Mariani et al. 2018), MLP port of IBM/BAGAN.
 
     An autoencoder is trained on all rows; its encoder body initialises a (n_classes + 1)-way
@@ -273,13 +274,6 @@ class BAGAN(BaseOverSampler):
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
-
-    def _check_X_y(self, X, y):
-        return check_sampler_input(self, X, y, accept_sparse=True)
-
-    def _fit_resample(self, X, y):
-        with torch_threads(self.n_threads):
-            return self._train_and_generate(X, y)
 
     def _train_and_generate(self, X, y):
         hidden_dims = self._checked_hidden_dims()

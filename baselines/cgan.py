@@ -5,8 +5,8 @@ logistic losses (non-saturating for G), Adam at its default settings and one D s
 rows for a class c are G(z, c) with z ~ U(-1, 1). The paper's hyperparameters were tuned per dataset;
 the default widths and training length here follow fixed rules, see ``docs/REPRODUCTION.md`` (§9).
 
-The module also holds the GAN-specific input plumbing shared with :mod:`baselines.bagan` (min-max scaling,
-class indices); input checks and output assembly are :mod:`glgan.sampler_contract`'s.
+The GAN-specific input plumbing it shares with :mod:`baselines.bagan` (min-max scaling, class indices) is
+:mod:`baselines.gan_input`'s; input checks and output assembly are :mod:`glgan.sampler_contract`'s.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 from torch.nn import functional as F
 
-from glgan.sampler_contract import append_synthetic, check_sampler_input, to_dense
+from baselines.gan_input import GANInput, prepare_gan_input, requested_classes  # noqa: F401  (GANInput: re-exported)
+from glgan.sampler_contract import append_synthetic
+from glgan.torch_sampler import TorchSamplerMixin
 from glgan.torch_utils import (
+    DEVICE_OPTIONS,
     EpochLosses,
     as_tensor,
     epochs_bar,
@@ -33,7 +35,6 @@ from glgan.torch_utils import (
     resolve_device,
     seed_from,
     seeded,
-    torch_threads,
 )
 
 __all__ = [
@@ -45,7 +46,6 @@ __all__ = [
     "auto_epochs",
 ]
 
-DEVICE_OPTIONS = StrOptions({"auto", "cpu", "cuda"})
 # ``epochs="auto"``: whole epochs until at least this many D (and G) updates. A fixed update budget
 # makes a fit's cost depend on the network widths only, not on the number of rows (see the notes).
 CGAN_AUTO_UPDATES = 500
@@ -58,58 +58,10 @@ CGAN_MAX_UPDATES = 1000
 CGAN_LOSS_WINDOW = 100
 
 
-# --------------------------------------------------------------------------------------------------
-# Plumbing shared by the GAN baselines
-# --------------------------------------------------------------------------------------------------
-
-
-class GANInput:
-    """The training view of ``X``: dense, min-max scaled to [0, 1], classes as indices 0..n-1.
-
-    Attributes
-    ----------
-    X01 : ndarray of shape (n_samples, n_features), float32
-    y_index : ndarray of shape (n_samples,), int64
-    classes : ndarray, the sorted class labels (``classes[y_index] == y``)
-    scaler : fitted :class:`~sklearn.preprocessing.MinMaxScaler`
-    """
-
-    def __init__(self, X01, y_index, classes, scaler):
-        self.X01, self.y_index, self.classes, self.scaler = X01, y_index, classes, scaler
-
-    def to_original_scale(self, X01: np.ndarray, dtype) -> np.ndarray:
-        return self.scaler.inverse_transform(np.asarray(X01, dtype=np.float64)).astype(dtype, copy=False)
-
-
-def prepare_gan_input(X, y) -> GANInput:
-    """Densify and min-max scale ``X`` on the given rows; encode ``y`` as class indices.
-
-    Both GANs end in a sigmoid, so they can only produce values in [0, 1]. Scaling on the rows passed
-    to ``fit_resample`` lets them cover the data's range whatever its units; on data already min-max
-    scaled on the same rows (what the experiment runner passes) the map is the identity.
-    """
-    X_dense = to_dense(X)  # (as_tensor makes the training copy C-contiguous, whatever X's layout)
-    scaler = MinMaxScaler().fit(X_dense)
-    X01 = scaler.transform(X_dense).astype(np.float32)
-    classes, y_index = np.unique(y, return_inverse=True)
-    return GANInput(X01, y_index.astype(np.int64), classes, scaler)
-
-
 def auto_epochs(n_rows: int, batch_size: int, updates: int) -> int:
     """The fewest whole epochs that give at least ``updates`` minibatch updates (last batch kept)."""
     batches_per_epoch = math.ceil(n_rows / max(1, min(batch_size, n_rows)))
     return math.ceil(updates / batches_per_epoch)
-
-
-def requested_classes(sampler, classes: np.ndarray) -> list[tuple[int, int]]:
-    """``[(class_index, n_to_generate), ...]`` from ``sampler.sampling_strategy_`` (zeros left out)."""
-    index_of = {label: i for i, label in enumerate(classes.tolist())}
-    return [(index_of[label], int(n)) for label, n in sampler.sampling_strategy_.items() if n > 0]
-
-
-# --------------------------------------------------------------------------------------------------
-# The conditional GAN
-# --------------------------------------------------------------------------------------------------
 
 
 def default_cgan_sizes(n_features: int) -> tuple[int, int]:
@@ -156,7 +108,7 @@ def uniform_noise(n: int, dim: int, generator: torch.Generator, device: torch.de
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
     random_state=_random_state_docstring,
 )
-class CGAN(BaseOverSampler):
+class CGAN(TorchSamplerMixin, BaseOverSampler):
     """Over-sample with a conditional GAN (Douzas & Bacao 2018).
 
     One G(z, y) and one D(x, y) are trained on all classes; rows for each class to grow are
@@ -309,13 +261,6 @@ class CGAN(BaseOverSampler):
         self.device = device
         self.n_threads = n_threads
         self.verbose = verbose
-
-    def _check_X_y(self, X, y):
-        return check_sampler_input(self, X, y, accept_sparse=True)
-
-    def _fit_resample(self, X, y):
-        with torch_threads(self.n_threads):
-            return self._train_and_generate(X, y)
 
     def _train_and_generate(self, X, y):
         if not any(self.sampling_strategy_.values()):

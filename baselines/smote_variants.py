@@ -98,38 +98,52 @@ class _SmoteVariantsOverSampler(DenseOnlyMixin, BaseOverSampler):
 
     def _fit_resample(self, X, y):
         seed = self._library_seed()
+        rng = np.random.default_rng(seed)  # only for subclasses that subsample the library's rows
         X64 = np.asarray(X, dtype=np.float64)
         keep = np.ones(y.size, dtype=bool)
         X_new, y_new = [], []
         for class_label, n_samples in self.sampling_strategy_.items():
             if n_samples == 0:
                 continue
-            rows = np.flatnonzero(y == class_label)
-            sampler = self._library_sampler(seed).pin(n_samples)
-            with _quiet_library():
-                X_out, _ = sampler.sample(X64, np.where(y == class_label, _TARGET, _REST))
-            if X_out.shape[0] == y.size:  # the library fell back to returning its input
-                reason = sampler.copies_reason or f"smote-variants needs more than 2 rows, got {rows.size}"
-                warnings.warn(
-                    f"{type(self).__name__} generated no rows for class {class_label} ({reason}); "
-                    f"it stays at {rows.size} rows instead of {rows.size + n_samples}.",
-                    UserWarning,
-                    stacklevel=2,
-                )
+            grown = self._grow_class(X64, y, class_label, n_samples, seed, rng)
+            if grown is None:
                 continue
-            dropped = rows[getattr(sampler, "noise_positions", np.empty(0, dtype=np.intp))]
-            # Synthetic rows come last in the library's output (MDO: X then new; NRAS: kept rows then new).
-            n_synthetic = X_out.shape[0] - (y.size - dropped.size)
-            if n_synthetic != n_samples + dropped.size:
-                raise RuntimeError(
-                    f"smote-variants returned {n_synthetic} new rows for class {class_label} in "
-                    f"{type(self).__name__}; {n_samples + dropped.size} were expected. These wrappers are "
-                    "written against smote-variants 1.0.1; check the installed version."
-                )
-            keep[dropped] = False
-            X_new.append(X_out[X_out.shape[0] - n_synthetic :].astype(X.dtype, copy=False))
-            y_new.append(np.full(n_synthetic, class_label, dtype=y.dtype))
+            kept, synthetic = grown
+            keep &= kept
+            X_new.append(synthetic.astype(X.dtype, copy=False))
+            y_new.append(np.full(synthetic.shape[0], class_label, dtype=y.dtype))
         self.removed_indices_ = np.flatnonzero(~keep)
+        return self._assemble(X, y, keep, X_new, y_new)
+
+    def _grow_class(self, X64, y, class_label, n_samples, seed, rng):
+        """One class against the rest: ``(rows of X kept, synthetic rows)``, or None when nothing was made."""
+        rows = np.flatnonzero(y == class_label)
+        sampler = self._library_sampler(seed).pin(n_samples)
+        with _quiet_library():
+            X_out, _ = sampler.sample(X64, np.where(y == class_label, _TARGET, _REST))
+        if X_out.shape[0] == y.size:  # the library fell back to returning its input
+            reason = sampler.copies_reason or f"smote-variants needs more than 2 rows, got {rows.size}"
+            warnings.warn(
+                f"{type(self).__name__} generated no rows for class {class_label} ({reason}); "
+                f"it stays at {rows.size} rows instead of {rows.size + n_samples}.",
+                UserWarning,
+                stacklevel=3,  # the caller of _fit_resample
+            )
+            return None
+        dropped = rows[getattr(sampler, "noise_positions", np.empty(0, dtype=np.intp))]
+        # Synthetic rows come last in the library's output (MDO: X then new; NRAS: kept rows then new).
+        n_synthetic = X_out.shape[0] - (y.size - dropped.size)
+        if n_synthetic != n_samples + dropped.size:
+            raise RuntimeError(
+                f"smote-variants returned {n_synthetic} new rows for class {class_label} in "
+                f"{type(self).__name__}; {n_samples + dropped.size} were expected. These wrappers are "
+                "written against smote-variants 1.0.1; check the installed version."
+            )
+        kept = np.ones(y.size, dtype=bool)
+        kept[dropped] = False
+        return kept, X_out[X_out.shape[0] - n_synthetic :]
+
+    def _assemble(self, X, y, keep, X_new, y_new):
         if not X_new:
             return X, y
         return append_synthetic(X[keep], y[keep], np.concatenate(X_new), np.concatenate(y_new))

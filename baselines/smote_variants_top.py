@@ -73,31 +73,24 @@ def _check_float32_range(X: np.ndarray) -> None:
 class _TopOverSampler(_SmoteVariantsOverSampler):
     """One-vs-rest driver for library samplers whose counts are inexact or that filter rows."""
 
-    def _fit_resample(self, X, y):
-        seed = self._library_seed()
-        rng = np.random.default_rng(seed)
-        X64 = np.asarray(X, dtype=np.float64)
-        keep = np.ones(y.size, dtype=bool)
-        X_new, y_new = [], []
-        for class_label, n_samples in self.sampling_strategy_.items():
-            if n_samples == 0:
-                continue
-            binary = np.where(y == class_label, _TARGET, _REST)
-            sampler = self._library_sampler(seed, binary, n_samples).pin(n_samples)
-            with _quiet_library():
-                X_out, _ = sampler.sample(X64, binary)
-            kept = _surviving_rows(X64, X_out)
-            synthetic = X_out[int(kept.sum()):]
-            if synthetic.shape[0] == 0:
-                reason = sampler.copies_reason or "the library generated no rows"
-                warnings.warn(f"{type(self).__name__} generated no rows for class {class_label} ({reason}); "
-                              f"it stays at {np.count_nonzero(y == class_label)} rows.", UserWarning, stacklevel=2)
-            elif synthetic.shape[0] > n_samples:
-                synthetic = synthetic[np.sort(rng.choice(synthetic.shape[0], n_samples, replace=False))]
-            keep &= kept
-            X_new.append(synthetic.astype(X.dtype, copy=False))
-            y_new.append(np.full(synthetic.shape[0], class_label, dtype=y.dtype))
-        self.removed_indices_ = np.flatnonzero(~keep)
+    def _grow_class(self, X64, y, class_label, n_samples, seed, rng):
+        binary = np.where(y == class_label, _TARGET, _REST)
+        sampler = self._library_sampler(seed, binary, n_samples).pin(n_samples)
+        with _quiet_library():
+            X_out, _ = sampler.sample(X64, binary)
+        kept = _surviving_rows(X64, X_out)
+        synthetic = X_out[int(kept.sum()):]
+        if synthetic.shape[0] == 0:
+            reason = sampler.copies_reason or "the library generated no rows"
+            warnings.warn(f"{type(self).__name__} generated no rows for class {class_label} ({reason}); "
+                          f"it stays at {np.count_nonzero(y == class_label)} rows.", UserWarning,
+                          stacklevel=3)  # the caller of _fit_resample
+        elif synthetic.shape[0] > n_samples:
+            synthetic = synthetic[np.sort(rng.choice(synthetic.shape[0], n_samples, replace=False))]
+        return kept, synthetic
+
+    def _assemble(self, X, y, keep, X_new, y_new):
+        # SMOTE-IPF may drop rows although it made none, so the kept rows are returned even then.
         X_new = [part for part in X_new if part.shape[0]]
         if not X_new:
             return X[keep], y[keep]

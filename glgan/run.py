@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import sys
@@ -33,50 +32,16 @@ from glgan.experiment.command_check import (check_group_choices, check_sampler_c
                                            closest)
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
-from glgan.experiment.store import FoldKey, ResultStore, RunKey
+from glgan.experiment.run_keys import (  # noqa: F401  (config_hash, PROTOCOL_VERSION: re-exported)
+    KEEL, PROTOCOL_VERSION, config_hash, is_cv, run_key, sampler_config,
+)
+from glgan.experiment.store import ResultStore
 
 log = logging.getLogger("glgan.run")
 # loky restarts idle workers of a joblib sweep and warns that this "can be caused by ... a memory leak"; the
 # restarted worker simply picks up the next run (nothing is lost), so the warning is noise in every sweep.
 warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
                         category=UserWarning)
-KEEL = "keel"  # the dataset config of the KEEL benchmark's sets (configs/dataset/keel.yaml)
-PROTOCOL_VERSION = 1  # bump when the split/scaling/evaluation code changes results
-
-
-def sampler_config(cfg: DictConfig) -> DictConfig:
-    """The method's sampler config with the experiment's per-method overrides merged in."""
-    overrides = cfg.sampler_overrides.get(cfg.method.name, {})
-    sampler = OmegaConf.merge(cfg.method.sampler)  # a copy that still resolves ${seed} against the root
-    OmegaConf.set_struct(sampler, False)  # overrides may set constructor arguments the yaml leaves at default
-    return OmegaConf.merge(sampler, overrides)
-
-
-def config_hash(cfg: DictConfig) -> str:
-    """Hash of everything that defines a run's numbers except the key fields (ratio and seed)."""
-    as_plain = lambda node: OmegaConf.to_container(node, resolve=False)  # noqa: E731 - keeps ${seed} literal
-    payload = {
-        "protocol": PROTOCOL_VERSION,
-        "dataset": as_plain(cfg.dataset),
-        "sampler": as_plain(sampler_config(cfg)),
-        "classifiers": as_plain(cfg.classifier),
-        "scale": cfg.scale,
-    }
-    if is_cv(cfg):  # the fold shuffles and every fold's seed derive from these; repeat and fold are the key
-        payload["cv"] = {"folds": int(cfg.cv.folds), "seed": int(cfg.seed)}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:10]
-
-
-def is_cv(cfg: DictConfig) -> bool:
-    """True for the KEEL benchmark's cross-validation experiments (their config has a ``cv`` block)."""
-    return "cv" in cfg
-
-
-def run_key(cfg: DictConfig) -> RunKey | FoldKey:
-    if is_cv(cfg):
-        return FoldKey(cfg.dataset.set, cfg.method.name, int(cfg.cv.folds), int(cfg.repeat), int(cfg.fold),
-                       config_hash(cfg))
-    return RunKey(cfg.dataset.name, cfg.method.name, float(cfg.ratio), int(cfg.seed), config_hash(cfg))
 
 
 def check_cv_config(cfg: DictConfig) -> None:

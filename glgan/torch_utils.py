@@ -14,10 +14,12 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
 from torch import nn
 from tqdm.auto import tqdm
 
 __all__ = [
+    "DEVICE_OPTIONS",
     "TrainingDivergedError",
     "resolve_device",
     "seed_from",
@@ -32,6 +34,9 @@ __all__ = [
     "as_tensor",
     "torch_threads",
 ]
+
+#: The ``device`` parameter constraint of every neural sampler (with ``torch.device``).
+DEVICE_OPTIONS = StrOptions({"auto", "cpu", "cuda"})
 
 
 class TrainingDivergedError(RuntimeError):

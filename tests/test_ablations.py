@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.preprocessing import minmax_scale
 
-import glgan.sampler as sampler_module
+import glgan.latent_sampler as latent_sampler_module
 from baselines import AutoOnly, PlainAE
 from glgan import GLGAN
 
@@ -35,8 +35,8 @@ def captured(monkeypatch):
         calls.append((args[3], result))  # the AutoencoderSettings
         return result
 
-    original = sampler_module.pretrain_and_interpolate
-    monkeypatch.setattr(sampler_module, "pretrain_and_interpolate", spy)
+    original = latent_sampler_module.pretrain_and_interpolate
+    monkeypatch.setattr(latent_sampler_module, "pretrain_and_interpolate", spy)
     return calls
 
 

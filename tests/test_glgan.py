@@ -12,6 +12,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
+import glgan.adversarial as adversarial_module
 import glgan.sampler as sampler_module
 from glgan import GLGAN
 from glgan.autoencoder import (
@@ -227,7 +228,7 @@ def test_divergence_raises_instead_of_returning_nan(monkeypatch):
     X, y = unit_data()
     with pytest.raises(TrainingDivergedError, match="autoencoder"):
         GLGAN(random_state=0, **TINY).fit_resample(X * 1e25, y)  # squared errors overflow float32
-    monkeypatch.setattr(sampler_module, "generator_loss", lambda *a, **k: torch.tensor(float("nan"), requires_grad=True))
+    monkeypatch.setattr(adversarial_module, "generator_loss", lambda *a, **k: torch.tensor(float("nan"), requires_grad=True))
     with pytest.raises(TrainingDivergedError, match="generator"):
         GLGAN(random_state=0, **TINY).fit_resample(X, y)
 

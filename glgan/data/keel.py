@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 from glgan.data.dataset import Dataset
-from glgan.experiment.config_check import find_config_dir
+from glgan.config_dir import find_config_dir
 
 __all__ = ["LISTS_FILE", "PACKAGE", "PACKAGE_VERSION", "benchmark_lists", "load_set", "loader_name"]
 

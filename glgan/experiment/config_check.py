@@ -18,22 +18,9 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
+from glgan.config_dir import CONFIG_DIR, PACKAGE_DIR, find_config_dir  # noqa: F401  (re-exported)
+
 GLOBAL_PACKAGE = "@package _global_"
-PACKAGE_DIR = Path(__file__).resolve().parents[1]  # glgan/
-
-
-def find_config_dir() -> Path:
-    """The Hydra config tree: the checkout's top-level ``configs/``, else the copy inside an installed wheel.
-
-    ``configs/`` is the only source; building a wheel copies it to ``glgan/configs`` (see ``setup.py``).
-    """
-    root = PACKAGE_DIR.parent
-    if (root / "configs" / "config.yaml").is_file() and (root / "pyproject.toml").is_file():
-        return root / "configs"
-    return PACKAGE_DIR / "configs"
-
-
-CONFIG_DIR = find_config_dir()
 
 
 class ConfigError(ValueError):

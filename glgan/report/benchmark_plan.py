@@ -132,7 +132,7 @@ def task_keys(experiment: str, tasks, overrides=()) -> dict[Task, object]:
     """The store key the runner would give each task (one Hydra compose per method, not per task)."""
     from dataclasses import replace as with_fields
 
-    from glgan.run import run_key
+    from glgan.experiment.run_keys import run_key
 
     keys, hashes = {}, {}
     for task in tasks:  # the hash depends on the set and method, not on repeat and fold

@@ -30,13 +30,13 @@ def compose_cell(experiment: str, dataset: str, method: str, seed: int, ratio: f
 
 
 def make_sampler(cfg: DictConfig):
-    from glgan.run import sampler_config
+    from glgan.experiment.run_keys import sampler_config
 
     return instantiate(sampler_config(cfg))
 
 
 def cell_hash(cfg: DictConfig) -> str:
-    from glgan.run import config_hash
+    from glgan.experiment.run_keys import config_hash
 
     return config_hash(cfg)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import yaml
+
+from glgan.config_dir import CONFIG_DIR
+
 #: The paper's eight columns of Tables 2-6, in the paper's order.
 TABLE_METHODS = ("imbalanced", "random", "smote", "mdo", "nras", "swim", "bagan", "glgan")
 #: Methods run at r = 0.01 that the paper shows only in Figures 3-5.
@@ -37,26 +41,18 @@ DATASET_LABELS = {
     "gisette": "Gisette",
     "mnist": "MNIST (4 vs 7)",
 }
-METHOD_LABELS = {
-    "imbalanced": "Imbalanced",
-    "random": "Random",
-    "smote": "SMOTE",
-    "mdo": "MDO",
-    "nras": "NRAS",
-    "swim": "SWIM",
-    "swim_published": "SWIM (published code)",
-    "bagan": "BAGAN",
-    "glgan": "GL-GAN",
-    "glgan_paper": "GL-GAN (paper variant)",
-    "auto_only": "Auto-only",
-    "cgan": "cGAN",
-    "plain_ae": "Plain AE",
-    "polynom_fit_smote_star": "polynom-fit-SMOTE (star)",  # KEEL benchmark only
-    "prowsyn": "ProWSyn",
-    "smote_ipf": "SMOTE-IPF",
-    "class_weight": "class weights",  # KEEL benchmark only: no oversampling
-    "threshold": "tuned threshold",
-}
+
+
+def _method_labels() -> dict[str, str]:
+    """Method name -> display label, from the ``label`` of each ``configs/method/*.yaml`` (the one list of methods)."""
+    labels = {}
+    for path in sorted((CONFIG_DIR / "method").glob("*.yaml")):
+        config = yaml.safe_load(path.read_text())
+        labels[config["name"]] = config["label"]
+    return labels
+
+
+METHOD_LABELS = _method_labels()
 CLASSIFIER_LABELS = {"mlp": "MLPClassifier", "linear_svc": "LinearSVC", "adaboost": "AdaBoost", "lightgbm": "LightGBM"}
 METRIC_LABELS = {"macro_f1": "macro F1", "micro_f1": "micro F1", "mcc": "MCC", "roc_auc": "ROC AUC",
                  "average_precision": "average precision"}
