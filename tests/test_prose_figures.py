@@ -17,12 +17,12 @@ def test_a_stale_figure_in_an_edited_copy_fails_and_says_which_what_and_where():
     readme = (ROOT / README).read_text()
     entry = next(f for f in FIGURES if f.template.startswith("then results/tables and results/figures"))
     good = entry.render()
-    minutes = good.split("(")[1].split(" min")[0]
-    edited = readme.replace(good, good.replace(f"({minutes} min", "(23 min"))
+    minutes = good.split("last run: ")[1].split(" min")[0]
+    edited = readme.replace(good, good.replace(f"last run: {minutes} min", "last run: 23 min"))
     assert edited != readme
     (problem,) = stale_figures([entry], {README: edited})
     message = str(problem)
-    assert problem.found.endswith("(23 min, 2 cores)") and f"({minutes} min, 2 cores)" in problem.expected
+    assert "last run: 23 min on 2 cores" in problem.found and f"last run: {minutes} min on 2 cores" in problem.expected
     assert message.startswith(f"{README}:") and "results/reproduce.log now gives" in message
     assert f"{README}:{readme[:readme.index(good)].count(chr(10)) + 1}:" in message
 

@@ -46,6 +46,17 @@ def reproduce_runs() -> str:
     return str(sum(int(m[0]) for m in matches(LOG, r"^\[sweep \d+/\d+\] .*?: (\d+) cells")))
 
 
+def reproduce_stored() -> str:
+    """Cells of the reproduction's sweeps that were already stored, so not rerun."""
+    return str(sum(int(cells) - int(todo) for cells, todo in
+                   matches(LOG, r"^\[sweep \d+/\d+\] .*?: (\d+) cells .*?, (\d+) to run")))
+
+
+def reproduce_rerun() -> str:
+    """Cells of the reproduction's sweeps that ran."""
+    return str(sum(int(todo) for (todo,) in matches(LOG, r"^\[sweep \d+/\d+\] .*?, (\d+) to run")))
+
+
 def threads(case_kind: str, column: str) -> list[float]:
     table = md_table(THREADS, "| case | n_threads")
     rows = table[table["n_threads"] == case_kind]
