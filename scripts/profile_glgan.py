@@ -1,15 +1,16 @@
-"""Where a GL-GAN fit spends its time: by stage and by torch operation (torch.profiler), one thread.
+"""Where a GL-GAN fit spends its time: by stage and by function (pyinstrument, sampling), one thread.
 
     python scripts/profile_glgan.py                        # synthetic d = 50, n_majority 10^4 and 10^5
     python scripts/profile_glgan.py --sizes 100000 --set max_epoch_rows=null   # without the budget
     python scripts/profile_glgan.py --out docs/profile.md  # also write the tables to a file
 
 The data are ``scripts/bench.py``'s synthetic rows (majority uniform on [0, 1]^d, minority at r = 0.01).
-Each size is fitted twice in this process: once plainly, for the fit's seconds, and once under
-``torch.profiler``, for the shares. The stages are the ``record_function`` labels that ``glgan`` sets
-(``glgan.autoencoder``, ``glgan.encode``, ``glgan.latent_smote``, ``glgan.discriminator_epochs``,
-``glgan.classifier_epochs``, ``glgan.generator_epochs``, ``glgan.decode``); the profiler itself slows the
-fit, so the shares, not the profiled seconds, are what to read.
+Each size is fitted twice in this process: once plainly, for the fit's seconds, and once under pyinstrument's
+sampling profiler (1 ms interval; ``requirements-bench.txt``), for the shares. torch.profiler was tried first and
+ran out of memory at 10^5 rows: it keeps an event per torch operation, millions of them in a fit. The stages are
+the functions of Algorithm 1 (``train_autoencoder``, ``latent_smote``, the D, C and G epochs of
+``train_adversarial``, ``forward_in_chunks`` for encoding and decoding); the operations are the functions where
+the samples land, Python or the torch C++ call they made.
 """
 
 from __future__ import annotations
@@ -26,15 +27,17 @@ from pathlib import Path  # noqa: E402
 
 import torch  # noqa: E402
 import yaml  # noqa: E402
-from torch.profiler import ProfilerActivity, profile  # noqa: E402
+from pyinstrument import Profiler  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import FEATURES, synthetic_data  # noqa: E402
 
 from glgan import GLGAN  # noqa: E402
 
-STAGES = ("autoencoder", "encode", "latent_smote", "discriminator_epochs", "classifier_epochs",
-          "generator_epochs", "decode")
+#: Algorithm 1's stages, by the function that runs each (the first match on a call path counts).
+STAGES = {"train_autoencoder": "autoencoder (Eq. 3.3)", "latent_smote": "latent SMOTE",
+          "discriminator_epoch": "D epochs (Eq. 3.4)", "classifier_epoch": "C epochs (Eq. 3.5)",
+          "generator_epoch": "G epochs (Eq. 3.6)", "forward_in_chunks": "encoding and decoding"}
 
 
 def fit(n_majority: int, params: dict):
@@ -45,26 +48,48 @@ def fit(n_majority: int, params: dict):
     return sampler, time.perf_counter() - start
 
 
+def _stage_seconds(frame, out: dict) -> None:
+    stage = STAGES.get(frame.function)
+    if stage is not None:
+        out[stage] = out.get(stage, 0.0) + frame.time
+        return
+    for child in frame.children:
+        _stage_seconds(child, out)
+
+
+def _self_seconds(frame, out: dict) -> None:
+    """Time in ``frame`` itself, not in the real functions it called (pyinstrument's "[self]" rows are its own)."""
+    called = [child for child in frame.children if not child.is_synthetic]
+    name = frame.function if len(frame.function) <= 40 else frame.function.rsplit(".", 1)[-1]  # pybind11 names
+    key = f"{name} ({Path(frame.file_path or '?').name})"
+    out[key] = out.get(key, 0.0) + frame.time - sum(child.time for child in called)
+    for child in called:
+        _self_seconds(child, out)
+
+
 def profile_size(n_majority: int, params: dict, top: int) -> list[str]:
     sampler, seconds = fit(n_majority, params)
     history = sampler.history_[1]
-    with profile(activities=[ProfilerActivity.CPU]) as prof:
+    profiler = Profiler(interval=0.001)
+    with profiler:
         fit(n_majority, params)
-    events = prof.key_averages()
-    stage_us = {e.key.removeprefix("glgan."): e.cpu_time_total for e in events if e.key.startswith("glgan.")}
-    total = sum(stage_us.values()) or 1.0
+    root = profiler.last_session.root_frame()
+    stages, functions = {}, {}
+    _stage_seconds(root, stages)
+    _self_seconds(root, functions)
+    total = root.time or 1.0
     lines = [
         f"### n_majority = {n_majority:,} (d = {FEATURES}, minority r = 0.01)", "",
         f"Fit {seconds:.1f} s unprofiled; {len(history['autoencoder'])} autoencoder epochs, "
         f"{len(history['generator'])} adversarial rounds.", "",
-        "| stage | share of the fit |", "|---|---:|",
+        "| stage | share of the profiled run |", "|---|---:|",
     ]
-    lines += [f"| {stage} | {stage_us.get(stage, 0.0) / total:.1%} |" for stage in STAGES]
-    ops = sorted((e for e in events if e.key.startswith("aten::") or "Optimizer" in e.key),
-                 key=lambda e: e.self_cpu_time_total, reverse=True)[:top]
-    all_self = sum(e.self_cpu_time_total for e in events) or 1.0
-    lines += ["", f"Top {top} operations by their own CPU time:", "", "| operation | calls | share |", "|---|---:|---:|"]
-    lines += [f"| `{e.key}` | {e.count:,} | {e.self_cpu_time_total / all_self:.1%} |" for e in ops]
+    lines += [f"| {stage} | {stages.get(stage, 0.0) / total:.1%} |" for stage in STAGES.values()]
+    lines += [f"| the rest (data, setup, checks) | {1 - sum(stages.values()) / total:.1%} |"]
+    ranked = sorted(functions.items(), key=lambda kv: kv[1], reverse=True)[:top]
+    lines += ["", f"Top {top} functions by the time spent in them (not in what they call):", "",
+              "| function | share |", "|---|---:|"]
+    lines += [f"| `{name}` | {t / total:.1%} |" for name, t in ranked]
     return lines + [""]
 
 
