@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
-.PHONY: setup test test-fast reproduce reproduce-quick report table1 bench bench-threads clean-venv
+.PHONY: setup test test-fast reproduce reproduce-quick report table1 bench bench-threads profile clean-venv
 .PHONY: benchmark benchmark-dev benchmark-quick
 JOBS ?= 2
 
@@ -71,6 +71,13 @@ bench: $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-bench.txt
 	$(PY) -c "import re; from importlib.metadata import version as v; pins = dict(re.findall(r'^([\w-]+)==(\S+)', open('requirements.txt').read(), re.M)); moved = {p: (pin, v(p)) for p, pin in pins.items() if v(p).split('+')[0] != pin}; assert not moved, f'pins moved (wanted, installed): {moved}'"
 	$(PY) scripts/bench.py $(foreach log,$(REPRODUCE_LOG),--reproduce-log $(log)) $(BENCH_ARGS)
+
+# Where a GL-GAN fit spends its time (pyinstrument, one thread, about 3 min) -> results/profile_glgan.md (the
+# default training budget, n_majority 10^4 and 10^5) and results/profile_glgan_unbudgeted.md (full epochs, 10^4).
+profile: $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-bench.txt
+	$(PY) scripts/profile_glgan.py --sizes 10000,100000 --out results/profile_glgan.md
+	$(PY) scripts/profile_glgan.py --sizes 10000 --set max_epoch_rows=null --out results/profile_glgan_unbudgeted.md
 
 # Threads benchmark (issue 14) -> results/bench_threads.md: GL-GAN's default n_threads=1 against torch's default
 # threads, idle, beside 1 and 2 busy processes, and in cross_val_score(n_jobs=2) (about 10 min on 2 cores;
