@@ -15,7 +15,7 @@ import math
 from glgan.report.prose_sources import cell, csv, group, json_list, md_table, num, record_field
 from glgan.report.prose_values import (
     BENCH, DEV, DOCS, EVAL, GAP, LOG, PAPER, README, RESULTS, THREADS, USPS,
-    bench_beyond_mib, bench_per_row_ms, bench_seconds, claim_number, figure, gap_counts, gap_verdicts, gas,
+    bench_beyond_mib, bench_bytes_per_row, bench_seconds, bench_synthetic_seconds, profile_share, claim_number, figure, gap_counts, gap_verdicts, gas,
     mean_mcc, mean_rank, no_rows_usps, quality, reproduce_minutes, reproduce_rerun, reproduce_runs, reproduce_stored, sampler_seconds,
     spread_range, targets, threads, threads_busy, usps,
 )
@@ -128,15 +128,18 @@ FIGURES = [
            p=lambda: gap_verdicts("plausible")),
     figure(README, "NRAS generated\n  no rows on {k} USPS seeds", USPS, k=lambda: no_rows_usps("nras")),
     figure(README, "{n} of the paper's Madelon MCC\n  cells are exactly ±1/√519", PAPER, n=_one_row_cells),
-    figure(README, "(`make bench`, {m} min, rerun at {c} with the\nbalanced default)", BENCH,
+    figure(README, "(`make bench`, {m} min, rerun at {c} with the\ntraining budget)", BENCH,
            m=lambda: num(float(group(BENCH, r"the benchmark took ([\d.]+) min")), 0),
            c=lambda: group(BENCH, r"Git commit: `(\w{7})")),
     figure(README, "GL-GAN fits the USPS split in {g} s, against {p} s for the paper variant and {s} s for\nSMOTE",
            BENCH, g=lambda: num(bench_seconds("usps", "glgan"), 1), p=lambda: num(bench_seconds("usps", "glgan_paper"), 1),
            s=lambda: num(bench_seconds("usps", "smote"), 2)),
-    figure(README, "(d = 50) its time per row doubles from 10^4 to 10^5 rows ({a} to {b} ms)", BENCH,
-           a=lambda: bench_per_row_ms("10,000"), b=lambda: bench_per_row_ms("100,000")),
-    figure(README, "its memory beyond the data reaches {m} MiB at 10^5", BENCH, m=lambda: bench_beyond_mib("100,000")),
+    figure(README, "On synthetic data (d = 50) it takes {a} s, {b} s and {c} s at 10^4, 10^5 and\n10^6 majority rows",
+           BENCH, a=lambda: bench_synthetic_seconds("glgan", "10,000"),
+           b=lambda: bench_synthetic_seconds("glgan", "100,000"), c=lambda: bench_synthetic_seconds("glgan", "1,000,000")),
+    figure(README, "its memory beyond the data reaches {m} MiB at 10^6, {g} bytes per row\nagainst SMOTE's {s}", BENCH,
+           m=lambda: bench_beyond_mib("1,000,000"), g=lambda: bench_bytes_per_row("glgan"),
+           s=lambda: bench_bytes_per_row("smote")),
     figure(README, "Measured at {c} on the USPS split:", THREADS, c=lambda: group(THREADS, r"Commit: `(\w{7})")),
     figure(README, "the default stays within {lo}-{hi}× of a pinned thread in every case, while torch's default is {x}×"
            " slower\nbeside one or two busy processes ({a} s and {b} s against {c}-{d} s)", THREADS,
@@ -188,6 +191,13 @@ FIGURES = [
            s=lambda: _cpu_share(r"\*\*sylva\*\*, takes (\d+)%"), a=lambda: _cpu_share(r"\(sampler (\d+)%"),
            m=lambda: _cpu_share(r"MLPClassifier (\d+)%"), b=lambda: _cpu_share(r"AdaBoost (\d+)%")),
     # docs/REPRODUCTION.md, key figures (§15 target status, §16 targets and results)
+    # docs/REPRODUCTION.md §12, the training budget
+    figure(DOCS, "`make bench` at {c}: GL-GAN took {a} s, {b} s and {d} s at 10^4, 10^5 and 10^6\nmajority rows",
+           BENCH, c=lambda: group(BENCH, r"Git commit: `(\w{7})"), a=lambda: bench_synthetic_seconds("glgan", "10,000"),
+           b=lambda: bench_synthetic_seconds("glgan", "100,000"), d=lambda: bench_synthetic_seconds("glgan", "1,000,000")),
+    figure(DOCS, "the autoencoder is {a} of a 10^5-row fit and autograd's backward pass {b} of all\nits time",
+           "results/profile_glgan.md", a=lambda: profile_share("100,000", "autoencoder (Eq. 3.3)"),
+           b=lambda: profile_share("100,000", "_EngineBase.run_backward (<built-in>)")),
     figure(DOCS, "**Missed**: {k} of {n} baseline cells of Tables 2 and 5 (USPS {ku} of {nu}, Madelon {km} of {nm})",
            GAP, k=lambda: str(gap_counts()[0]), n=lambda: str(gap_counts()[1]), ku=lambda: str(gap_counts("usps")[0]),
            nu=lambda: str(gap_counts("usps")[1]), km=lambda: str(gap_counts("madelon")[0]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from glgan.report.prose_sources import cell, csv, fold_quality, group, matches, md_table, minutes, num, small
+from glgan.report.prose_sources import cell, csv, fold_quality, group, matches, md_table, minutes, num, read, small
 
 README, DOCS = "README.md", "docs/REPRODUCTION.md"
 LOG, THREADS, BENCH = "results/reproduce.log", "results/bench_threads.md", "results/bench.md"
@@ -110,6 +110,31 @@ def bench_per_row_ms(n_majority: str) -> str:
     table = md_table(BENCH, "## Synthetic data")
     row = table[(table["method"] == "glgan") & (table["n majority"] == n_majority)]
     return num(float(row["µs per row"].iloc[0].replace(",", "")) / 1000, 1)
+
+
+def bench_synthetic_seconds(method: str, n_majority: str) -> str:
+    table = md_table(BENCH, "## Synthetic data")
+    row = table[(table["method"] == method) & (table["n majority"] == n_majority)]
+    return num(float(row["seconds"].iloc[0].replace(",", "")), 1)
+
+
+def bench_bytes_per_row(which: str) -> str:
+    """GL-GAN's ("glgan") or SMOTE's ("smote") growth of the memory beyond the data, bytes per row."""
+    pattern = (r"Memory beyond the data grows by ([\d,]+) bytes per row" if which == "glgan"
+               else r"SMOTE on the same data: ([\d,]+) bytes per row")
+    return group(BENCH, pattern)
+
+
+PROFILE = "results/profile_glgan.md"
+
+
+def profile_share(n_majority: str, row: str) -> str:
+    """A row's share in the profile of ``n_majority`` rows (``scripts/profile_glgan.py``'s table)."""
+    section = read(PROFILE).split(f"### n_majority = {n_majority} ")[1].split("### ")[0]
+    for line in section.splitlines():
+        if line.startswith(f"| {row} |") or line.startswith(f"| `{row}` |"):
+            return line.rsplit("|", 2)[-2].strip()
+    raise ValueError(f"{PROFILE}: no row {row!r} for n_majority = {n_majority}")
 
 
 def bench_beyond_mib(n_majority: str) -> str:
