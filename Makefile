@@ -61,7 +61,7 @@ test-fast: $(STAMP)
 table1: $(STAMP)
 	$(PY) scripts/table1.py
 
-# Sampler benchmark -> results/bench.md (about 50 min, 1 thread; BENCH_ARGS=--quick for a 2-min smoke run).
+# Sampler benchmark -> results/bench.md (23 min at c49385b, 1 thread; BENCH_ARGS=--quick for a 2-min smoke run).
 # CTGAN, its external reference, is installed only here and without dependency resolution, which would
 # downgrade pandas (requirements-bench.txt); the check after it fails loudly if a pin moved anyway.
 # The saved output of `make reproduce` (REPRODUCE_LOG, default results/reproduce.log when present) gives its
