@@ -1,6 +1,6 @@
 """Benchmark every sampler's ``fit_resample``: seconds and peak memory (issue 6) -> results/bench.md.
 
-    python scripts/bench.py                       # the full benchmark, 1 thread (23 min at c49385b; most of it CTGAN)
+    python scripts/bench.py                       # the full benchmark, 1 thread (23 min at c49385b; about half of it CTGAN)
     python scripts/bench.py --quick               # smoke run, under 2 minutes
     python scripts/bench.py --threads 2           # BLAS/torch threads per measurement
     python scripts/bench.py --methods glgan,smote --device cuda --no-ctgan --out results/bench_gpu.md
