@@ -61,13 +61,30 @@ def _rms_spread(X: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.sum((X - X.mean(axis=0)) ** 2, axis=1))))
 
 
-def spread_ratio(X_synthetic, X_minority) -> float:
+def _rms_spread_in_chunks(X: np.ndarray, chunk_rows: int) -> float:
+    """:func:`_rms_spread` in float64 over ``chunk_rows`` rows at a time: no temporary larger than a chunk.
+
+    The same quantity, summed in another order, so it can differ from :func:`_rms_spread` in the last bits.
+    """
+    n = len(X)
+    mean = sum(X[i : i + chunk_rows].sum(axis=0, dtype=np.float64) for i in range(0, n, chunk_rows)) / n
+    squares = sum(float(np.sum((X[i : i + chunk_rows].astype(np.float64) - mean) ** 2))
+                  for i in range(0, n, chunk_rows))
+    return float(np.sqrt(squares / n))
+
+
+def spread_ratio(X_synthetic, X_minority, chunk_rows: int | None = None) -> float:
     """RMS distance of ``X_synthetic`` to its mean divided by the same for ``X_minority``.
 
-    NaN when the real minority has no spread (a single row).
+    NaN when the real minority has no spread (a single row). With ``chunk_rows`` the synthetic rows are read
+    that many at a time (GL-GAN's own collapse check does, so that 10^6 rows need no float64 copy of them all).
     """
     real = _rms_spread(np.asarray(X_minority, dtype=float))
-    return _rms_spread(np.asarray(X_synthetic, dtype=float)) / real if real > 0 else float("nan")
+    if real <= 0:
+        return float("nan")
+    if chunk_rows is not None:
+        return _rms_spread_in_chunks(np.asarray(X_synthetic), int(chunk_rows)) / real
+    return _rms_spread(np.asarray(X_synthetic, dtype=float)) / real
 
 
 def _nearest(reference: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -152,7 +152,7 @@ class LatentSMOTESampler(TorchSamplerMixin, BaseOverSampler):
             return model.sample(int(n_samples), seed)
 
     def _warn_if_collapsed(self, label, rows: np.ndarray, real: np.ndarray) -> None:
-        ratio = spread_ratio(rows, real) if len(real) > 1 and len(rows) > 1 else math.nan
+        ratio = spread_ratio(rows, real, chunk_rows=65536) if len(real) > 1 and len(rows) > 1 else math.nan
         self.spread_ratio_[label] = ratio
         if ratio < COLLAPSE_SPREAD_RATIO:
             warnings.warn(

@@ -138,3 +138,14 @@ def test_the_paper_variant_differs_from_the_balanced_one_only_where_it_says():
         c, _ = GLGAN(random_state=0, **SMALL).fit_resample(X, y)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+
+
+def test_spread_ratio_in_chunks_matches_the_whole_array():
+    from glgan.diagnostics import spread_ratio
+
+    rng = np.random.default_rng(0)
+    synthetic, real = rng.random((1000, 7), dtype=np.float32), rng.random((30, 7))
+    whole = spread_ratio(synthetic, real)
+    for chunk in (1, 64, 999, 5000):
+        assert spread_ratio(synthetic, real, chunk_rows=chunk) == pytest.approx(whole, rel=1e-12)
+    assert np.isnan(spread_ratio(synthetic, real[:1], chunk_rows=64))
