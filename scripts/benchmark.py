@@ -95,6 +95,9 @@ def main(argv=None) -> int:
         tasks = order_tasks(plan, set_sizes(plan.sets))
         store, keys = ResultStore(runs), task_keys(plan.experiment, tasks)
         todo = [task for task in tasks if not store.has(keys[task])]
+        # An empty store (e.g. emptied because every config hash changed) starts a new timing history: the
+        # earlier invocations timed runs that are no longer there.
+        fresh = len(todo) == len(tasks) and not _any_stored(store, args)
         print(f"benchmark: {len(tasks)} runs, {len(tasks) - len(todo)} already stored, {len(todo)} to run "
               f"(biggest sets first: {', '.join(dict.fromkeys(t.set for t in todo[:200]))[:120]}) | elapsed {elapsed(start)}",
               flush=True)
@@ -102,7 +105,7 @@ def main(argv=None) -> int:
             return 0
         failed, wall = run_tasks(plan, todo, args, start) if todo else (0, 0.0)
         if todo:
-            _write_timing(out, plan, args.jobs, len(todo), wall, failed)
+            _write_timing(out, plan, args.jobs, len(todo), wall, failed, fresh=fresh)
         if failed:
             print(f"benchmark: {failed} run(s) failed; rerun to retry (stored runs are kept) | elapsed {elapsed(start)}",
                   flush=True)
@@ -118,10 +121,19 @@ def main(argv=None) -> int:
     return 0
 
 
-def _write_timing(out: Path, plan, jobs: int, n_runs: int, wall: float, failed: int) -> None:
-    """Append this invocation's wall time to ``<out>/timing.json`` (the report sums them; records hold CPU times)."""
+def _any_stored(store, args) -> bool:
+    """Whether any run of the experiment's whole plan (not only the --sets/--methods part) is in ``store``."""
+    full_tasks = order_tasks(load_benchmark_plan(args.experiment).restrict(repeats=args.repeats), {})
+    return any(store.has(key) for key in task_keys(args.experiment, full_tasks).values())
+
+
+def _write_timing(out: Path, plan, jobs: int, n_runs: int, wall: float, failed: int, fresh: bool = False) -> None:
+    """Append this invocation's wall time to ``<out>/timing.json`` (the report sums them; records hold CPU times).
+
+    ``fresh``: the store held none of the plan's runs before this invocation, so the history starts again.
+    """
     path = out / "timing.json"
-    history = json.loads(path.read_text()) if path.is_file() else []
+    history = json.loads(path.read_text()) if path.is_file() and not fresh else []
     history.append({"experiment": plan.experiment, "jobs": jobs, "runs": n_runs, "failed": failed,
                     "wall_seconds": round(wall, 1), "cpus": os.cpu_count()})
     out.mkdir(parents=True, exist_ok=True)

@@ -287,3 +287,20 @@ def test_driver_resumes_after_sigkill(tmp_path):
     n_classifiers = frame["classifier"].nunique()  # the paper's three and LightGBM
     assert n_classifiers == 4
     assert len(frame) == 10 * n_classifiers and frame.groupby(["method", "fold"]).size().eq(n_classifiers).all()
+
+
+def test_timing_history_restarts_when_the_store_held_none_of_the_plan(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("benchmark_script", Path(__file__).parents[1] / "scripts" / "benchmark.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    plan = load_benchmark_plan("benchmark-quick")
+    script._write_timing(tmp_path, plan, 2, 30, 60.0, 0)
+    script._write_timing(tmp_path, plan, 2, 10, 20.0, 0)  # a resumed invocation: appended
+    assert [t["runs"] for t in json.loads((tmp_path / "timing.json").read_text())] == [30, 10]
+    script._write_timing(tmp_path, plan, 2, 40, 80.0, 0, fresh=True)  # an emptied store: a new history
+    assert [t["runs"] for t in json.loads((tmp_path / "timing.json").read_text())] == [40]
+    store = ResultStore(tmp_path / "runs")
+    assert not script._any_stored(store, script.parse_args(["--experiment", "benchmark-quick"]))
