@@ -336,11 +336,10 @@ class BAGAN(TorchSamplerMixin, BaseOverSampler):
         # step goes through the combined model with D frozen but still in the training phase).
         G.train()
         D.train()
-        max_batches = None if self.max_epoch_rows is None else math.ceil(self.max_epoch_rows / self.batch_size)
         bar = epochs_bar(self.epochs, self.verbose, desc="BAGAN adversarial")
         for _ in bar:
             d_losses, g_losses = EpochLosses("BAGAN discriminator loss"), EpochLosses("BAGAN generator loss")
-            for idx in minibatches(len(X_all), self.batch_size, generator, device=device, max_batches=max_batches):
+            for idx in minibatches(len(X_all), self.batch_size, generator, device=device, max_rows=self.max_epoch_rows):
                 # IBM/BAGAN balancing_gan.py:260-293 (_train_one_epoch), uniform class ratios.
                 fake_size = math.ceil(len(idx) / n_classes)
 

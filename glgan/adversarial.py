@@ -7,7 +7,6 @@ import math
 import numpy as np
 import torch
 from torch import nn
-from torch.profiler import record_function
 
 from glgan.losses import class_balanced_mean, classifier_loss, discriminator_loss, generator_loss, row_sq_norm
 from glgan.networks import AdversarialNetworks, real_probability
@@ -164,14 +163,11 @@ def train_adversarial(
     best, wait = math.inf, 0
     bar = epochs_bar(max_rounds, verbose, desc)
     for _ in bar:
-        with record_function("glgan.discriminator_epochs"):
-            history["discriminator"].append(np.mean([discriminator_epoch() for _ in range(discriminator_epochs)]))
-        with record_function("glgan.classifier_epochs"):
-            history["classifier"].append(np.mean([classifier_epoch() for _ in range(classifier_epochs)]))
+        history["discriminator"].append(np.mean([discriminator_epoch() for _ in range(discriminator_epochs)]))
+        history["classifier"].append(np.mean([classifier_epoch() for _ in range(classifier_epochs)]))
         for net in (D, C):  # G's epochs train G only
             net.requires_grad_(False)
-        with record_function("glgan.generator_epochs"):
-            g_loss = float(np.mean([generator_epoch() for _ in range(generator_epochs)]))
+        g_loss = float(np.mean([generator_epoch() for _ in range(generator_epochs)]))
         for net in (D, C):
             net.requires_grad_(True)
         history["generator"].append(g_loss)

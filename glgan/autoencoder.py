@@ -19,7 +19,6 @@ import numpy as np
 import torch
 from imblearn.over_sampling import SMOTE
 from torch import nn
-from torch.profiler import record_function
 
 from glgan.losses import autoencoder_loss, class_balanced_mean, row_sq_norm
 from glgan.torch_utils import EpochLosses, check_all_finite, epochs_bar, minibatches, mlp, steps_per_epoch
@@ -191,12 +190,11 @@ def train_autoencoder(
     optimizer = torch.optim.Adam(ae.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
     ae.train()
     history: list[float] = []
-    max_batches = None if max_epoch_rows is None else math.ceil(max_epoch_rows / batch_size)
-    n_steps = steps_per_epoch(len(X), batch_size, max_batches)
+    n_steps = steps_per_epoch(len(X), batch_size, max_epoch_rows)
     bar = epochs_bar(max(epochs, math.ceil(min_steps / n_steps)), verbose, desc)
     for _ in bar:
         losses = EpochLosses(f"{desc} loss")
-        for idx in minibatches(len(X), batch_size, generator, device=X.device, max_batches=max_batches):
+        for idx in minibatches(len(X), batch_size, generator, device=X.device, max_rows=max_epoch_rows):
             x = X[idx]
             z = ae.encoder(x)
             x_hat = ae.decoder(z)
@@ -374,25 +372,22 @@ def pretrain_and_interpolate(
     ae = Autoencoder(
         X.shape[1], settings.hidden_dims, settings.latent_dim, activation=activation, out_activation=out_activation
     ).to(X.device)
-    with record_function("glgan.autoencoder"):
-        history = train_autoencoder(
-            ae, X,
-            epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.learning_rate, generator=generator,
-            weight_decay=settings.weight_decay, minority_mask=minority_mask,
-            clustering_weight=settings.clustering_weight, minority_weight=settings.minority_scatter_weight,
-            separation_weight=settings.separation_weight,
-            scale_invariant_clustering=settings.scale_invariant_clustering,
-            separation_margin=settings.separation_margin, balanced_reconstruction=settings.balanced_reconstruction,
-            min_steps=settings.min_steps, max_epoch_rows=settings.max_epoch_rows, verbose=verbose, desc=desc,
-        )
+    history = train_autoencoder(
+        ae, X,
+        epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.learning_rate, generator=generator,
+        weight_decay=settings.weight_decay, minority_mask=minority_mask,
+        clustering_weight=settings.clustering_weight, minority_weight=settings.minority_scatter_weight,
+        separation_weight=settings.separation_weight,
+        scale_invariant_clustering=settings.scale_invariant_clustering,
+        separation_margin=settings.separation_margin, balanced_reconstruction=settings.balanced_reconstruction,
+        min_steps=settings.min_steps, max_epoch_rows=settings.max_epoch_rows, verbose=verbose, desc=desc,
+    )
     n = len(X)
     Z = torch.empty((n + n_synthetic, settings.latent_dim), dtype=X.dtype, device=X.device)
-    with record_function("glgan.encode"):
-        forward_in_chunks(ae.encoder, X, out=Z[:n])
+    forward_in_chunks(ae.encoder, X, out=Z[:n])
     check_all_finite(Z[:n], f"{desc} latent codes")
-    with record_function("glgan.latent_smote"):
-        Z[n:] = torch.as_tensor(latent_smote(
-            Z[:n].cpu().numpy(), minority_mask.cpu().numpy(), n_synthetic,
-            k_neighbors=settings.k_neighbors, random_state=seed,
-        ), device=X.device)
+    Z[n:] = torch.as_tensor(latent_smote(
+        Z[:n].cpu().numpy(), minority_mask.cpu().numpy(), n_synthetic,
+        k_neighbors=settings.k_neighbors, random_state=seed,
+    ), device=X.device)
     return LatentSet(ae, Z, n, history)

@@ -18,7 +18,6 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
-from torch.profiler import record_function
 
 from glgan.autoencoder import AutoencoderSettings, LatentSet, forward_in_chunks, pretrain_and_interpolate
 from glgan.diagnostics import COLLAPSE_SPREAD_RATIO, fitted_model, spread_ratio
@@ -183,8 +182,7 @@ class LatentSMOTESampler(TorchSamplerMixin, BaseOverSampler):
                     X_t, mask, n_synthetic, seed, out_activation, f"{type(self).__name__}[{label}]"
                 )
             rows = tail[start : start + n_synthetic]
-            with record_function("glgan.decode"):
-                forward_in_chunks(network, latent.Z_syn, out=torch.from_numpy(rows))
+            forward_in_chunks(network, latent.Z_syn, out=torch.from_numpy(rows))
             check_all_finite(rows, f"synthetic rows for class {label!r}")
             self.history_[label] = history
             self.models_[label] = LatentModel(label, latent, network, self.k_neighbors, y == label)

@@ -106,10 +106,12 @@ def mlp(
     return nn.Sequential(*layers)
 
 
-def steps_per_epoch(n: int, batch_size: int, max_steps: int | None = None) -> int:
-    """Minibatches in one epoch over ``n`` rows: ``ceil(n / batch_size)``, at most ``max_steps``."""
-    full = math.ceil(n / max(1, min(int(batch_size), n)))
-    return full if max_steps is None else min(full, int(max_steps))
+def steps_per_epoch(n: int, batch_size: int, max_rows: int | None = None) -> int:
+    """Minibatches in one epoch over ``n`` rows: ``ceil(n / batch_size)``, at most ``ceil(max_rows / batch_size)``
+    (the training budget: an epoch over more than ``max_rows`` rows visits about ``max_rows`` of them)."""
+    step = max(1, min(int(batch_size), n))
+    full = math.ceil(n / step)
+    return full if max_rows is None else min(full, math.ceil(max_rows / step))
 
 
 def minibatches(
@@ -118,21 +120,21 @@ def minibatches(
     generator: torch.Generator,
     shuffle: bool = True,
     device: torch.device | None = None,
-    max_batches: int | None = None,
+    max_rows: int | None = None,
 ) -> Iterator[torch.Tensor]:
     """Yield index tensors covering ``range(n)`` in batches of at most ``batch_size`` (last kept).
 
     The permutation comes from ``generator`` so batching is reproducible and independent of global
-    state. ``batch_size`` larger than ``n`` gives one full batch. With ``max_batches`` only the first
-    ``max_batches`` batches of the permutation are yielded (an epoch over a fresh random subset of the
-    rows); the permutation is drawn in full either way, so where the cap does not bind the batches are
-    exactly those without it.
+    state. ``batch_size`` larger than ``n`` gives one full batch. With ``max_rows`` only the first
+    :func:`steps_per_epoch` batches of the permutation are yielded (an epoch over a fresh random subset of
+    about ``max_rows`` rows); the permutation is drawn in full either way, so where the cap does not bind
+    the batches are exactly those without it.
     """
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
     if device is not None:
         order = order.to(device)
     step = max(1, min(int(batch_size), n))
-    for start in range(0, min(n, step * steps_per_epoch(n, batch_size, max_batches)), step):
+    for start in range(0, min(n, step * steps_per_epoch(n, batch_size, max_rows)), step):
         yield order[start : start + step]
 
 

@@ -22,10 +22,10 @@ def _data(n, seed=0):
 
 def test_capped_minibatches_are_the_first_ones_of_the_full_epoch():
     full = list(minibatches(1000, 64, torch.Generator().manual_seed(3)))
-    capped = list(minibatches(1000, 64, torch.Generator().manual_seed(3), max_batches=5))
+    capped = list(minibatches(1000, 64, torch.Generator().manual_seed(3), max_rows=5 * 64))
     assert len(full) == 16 and len(capped) == 5
     assert all(torch.equal(a, b) for a, b in zip(full, capped))
-    assert steps_per_epoch(1000, 64, 5) == 5 and steps_per_epoch(1000, 64, 100) == 16 == steps_per_epoch(1000, 64)
+    assert steps_per_epoch(1000, 64, 5 * 64) == 5 and steps_per_epoch(1000, 64, 100 * 64) == 16 == steps_per_epoch(1000, 64)
 
 
 @pytest.mark.parametrize("sampler", [GLGAN, AutoOnly])

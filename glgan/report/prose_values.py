@@ -41,20 +41,25 @@ def reproduce_minutes() -> str:
     return str(minutes(group(LOG, r"reproduce: finished \| elapsed (\d+:\d\d:\d\d)")))
 
 
+def _sweeps() -> list[tuple[int, int]]:
+    """(cells, cells to run) of every sweep the reproduction's log lists."""
+    return [(int(cells), int(todo)) for cells, todo in
+            matches(LOG, r"^\[sweep \d+/\d+\] .*?: (\d+) cells .*?, (\d+) to run")]
+
+
 def reproduce_runs() -> str:
     """Runs of the reproduction: the cells of every sweep its log lists."""
-    return str(sum(int(m[0]) for m in matches(LOG, r"^\[sweep \d+/\d+\] .*?: (\d+) cells")))
+    return str(sum(cells for cells, _ in _sweeps()))
 
 
 def reproduce_stored() -> str:
     """Cells of the reproduction's sweeps that were already stored, so not rerun."""
-    return str(sum(int(cells) - int(todo) for cells, todo in
-                   matches(LOG, r"^\[sweep \d+/\d+\] .*?: (\d+) cells .*?, (\d+) to run")))
+    return str(sum(cells - todo for cells, todo in _sweeps()))
 
 
 def reproduce_rerun() -> str:
     """Cells of the reproduction's sweeps that ran."""
-    return str(sum(int(todo) for (todo,) in matches(LOG, r"^\[sweep \d+/\d+\] .*?, (\d+) to run")))
+    return str(sum(todo for _, todo in _sweeps()))
 
 
 def threads(case_kind: str, column: str) -> list[float]:
