@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from glgan.experiment.plan import load_plan  # noqa: E402
 from glgan.report.make import PAPER_CSV, default_out_dir, make_report  # noqa: E402
-from glgan.report.plan import load_plan  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:

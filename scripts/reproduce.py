@@ -29,8 +29,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from glgan.report.labels import PAPER_RATIO  # noqa: E402
-from glgan.report.plan import load_plan  # noqa: E402
+from glgan.experiment.plan import load_plan  # noqa: E402
+from glgan.experiment.protocol import PAPER_RATIO  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def plan_sweeps(plan, statuses) -> list[Sweep]:
 
 def pending_cells(sweep: Sweep, experiment: str, runs_dir: Path) -> int:
     """Cells of ``sweep`` not yet in the store (composing each cell's config to get its hash)."""
+    from glgan.experiment.cells import cell_hash, compose_cell
     from glgan.experiment.store import ResultStore, RunKey
-    from glgan.report.cells import cell_hash, compose_cell
 
     store = ResultStore(runs_dir / experiment)
     missing = 0
@@ -127,7 +127,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from glgan.report.held import check_dataset
+    from glgan.experiment.held import check_dataset
 
     split = lambda text: None if text is None else [t for t in text.split(",") if t]  # noqa: E731
     ratios = None if args.ratios is None else [float(r) for r in split(args.ratios)]

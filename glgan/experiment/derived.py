@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 from sklearn.preprocessing import MinMaxScaler
 
-from glgan.experiment.protocol import MINORITY, make_split
-from glgan.report.cells import cell_hash, cell_split, compose_cell, make_sampler
-from glgan.report.interleaving import interleaving, synthetic_rows
-from glgan.report.labels import PAPER_RATIO
+from glgan.experiment.cells import cell_hash, cell_split, compose_cell, make_sampler
+from glgan.experiment.interleaving import added_rows, interleaving
+from glgan.experiment.protocol import MINORITY, PAPER_RATIO, make_split
 
 log = logging.getLogger("glgan.report")
 N_IMAGES = 64  # images kept per MNIST sampler for Figures 5 and 6
@@ -52,7 +51,7 @@ def run_one(experiment: str, dataset, name: str, method: str, seed: int, overrid
            "data_variant": dataset.variant, **interleaving(split, X_res, y_res)}
     path.parent.mkdir(parents=True, exist_ok=True)
     if keep_images:
-        X_new, y_new = synthetic_rows(split.X_train, split.y_train, X_res, y_res)
+        X_new, y_new = added_rows(split.X_train, split.y_train, X_res, y_res)
         raw = make_split(dataset.X, dataset.y, majority=cfg.dataset.majority, minority=cfg.dataset.minority,
                          ratio=cfg.ratio, seed=cfg.seed)
         synthetic = _pixels(raw, X_new[y_new == MINORITY][:N_IMAGES])
