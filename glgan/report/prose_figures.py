@@ -100,8 +100,8 @@ FIGURES = [
     figure(README, "up to {x}× slower beside other busy processes", THREADS,
            x=lambda: num(max(threads("None (torch default)", "ratio to reference")), 1)),
     # README, "Results"
-    figure(README, "cGAN on a step budget): {runs} runs. The training budget's rerun redid the {redo}\nGL-GAN-family "
-           "runs, whose config hash it changed, and kept the other {k}: {m} min with the report.", LOG,
+    figure(README, "the training budget): {runs} runs,\n{redo} of them run by this invocation and {k} kept from an "
+           "earlier one: {m} min with the report.", LOG,
            runs=reproduce_runs, redo=reproduce_rerun, k=reproduce_stored, m=reproduce_minutes),
     figure(README, "GL-GAN MLP MCC {m} ± {s} (paper {p}), LinearSVC {l} (paper {lp}), AdaBoost\n  {a} (paper {ap})",
            USPS, m=usps("glgan", "mlp"), s=usps("glgan", "mlp", column="std"), p=usps("glgan", "mlp", column="paper"),
