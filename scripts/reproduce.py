@@ -101,7 +101,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="the quick experiment (same as --experiment quick)")
     parser.add_argument("--experiment", default="paper", help="experiment config name (default: paper)")
-    parser.add_argument("--jobs", type=int, default=2, help="parallel single-threaded workers (default: 2)")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel single-threaded workers of the sweeps and of the report's sampler re-runs (default: 2)")
     parser.add_argument("--datasets", default=None, help="comma-separated subset of the plan's datasets")
     parser.add_argument("--methods", default=None, help="comma-separated subset of the plan's methods")
     parser.add_argument("--seeds", type=int, default=None, help="only the first N seeds of the plan")
@@ -167,7 +167,7 @@ def main(argv=None) -> int:
         out = (args.out or default_out_dir(plan.experiment, ROOT / "results")).resolve()
         print(f"[report] tables, figures and summary -> {out} | elapsed {elapsed(start)}", flush=True)
         claims = make_report(plan, args.results_dir.resolve(), out, data_dir=args.data_dir,
-                             samplers=not args.no_samplers, statuses=statuses)
+                             samplers=not args.no_samplers, statuses=statuses, jobs=args.jobs)
         for claim in claims:
             print(f"  claim: {claim.claim}: {claim.verdict}", flush=True)
     if failed:

@@ -74,7 +74,7 @@ def rank_sets(summ: pd.DataFrame, paper: pd.DataFrame) -> tuple[pd.DataFrame, di
 def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = PAPER_CSV,
                 reasons_yaml: Path = paper_gap.REASONS_YAML, data_dir=None,
                 samplers: bool = True, statuses: dict[str, DataStatus] | None = None,
-                cache_dir: Path | None = None) -> list[claims_module.Claim]:
+                cache_dir: Path | None = None, jobs: int = 1) -> list[claims_module.Claim]:
     """Write every table, figure and the summary for ``plan.experiment``; return the evaluated claims.
 
     ``statuses`` (from :func:`glgan.experiment.held.check_dataset`) explains datasets without records; missing
@@ -165,7 +165,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)  # the partial-data warning; the table says so
                     held[name] = (load_dataset(name, data_dir, allow_partial=s.partial, download=False), s.overrides)
-        interleave_rows = derive(experiment, held, plan.methods, plan.interleaving_seeds, cache_dir)
+        interleave_rows = derive(experiment, held, plan.methods, plan.interleaving_seeds, cache_dir, n_jobs=jobs)
         if "cgan" in plan.methods:  # issue 15: cGAN's loss curves under its convergence rule
             gan_data = {d: v for d, v in held.items() if d != "mnist"}
             seed = plan.interleaving_seeds[0] if plan.interleaving_seeds else 0
