@@ -52,7 +52,7 @@ benchmark-quick: $(STAMP)
 # Tables and figures from the committed records, then the notebook re-executed on them (its saved outputs
 # must match results/: tests/test_notebook_outputs.py).
 report: $(STAMP)
-	$(PY) scripts/make_report.py
+	$(PY) scripts/make_report.py --jobs $(JOBS)
 	$(PY) notebooks/execute.py
 
 test-fast: $(STAMP)

@@ -23,6 +23,16 @@ class RandomOverSampler(_ImblearnRandomOverSampler):
     drawn with replacement and appended after the original rows). Like it, it copies rows as they are,
     so NaN, infinite and non-numeric values are accepted and copied. X and y of different lengths, or
     an empty X, raise a ``ValueError`` that says so.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Which classes to grow and by how much, as in imbalanced-learn.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the rows drawn (and of the smoothed bootstrap's perturbation).
+    shrinkage : float, dict or None, default=None
+        Shrinkage of the covariance of the smoothed bootstrap, for all classes (float) or per class
+        (dict); ``None`` (or 0) copies the drawn rows unperturbed. As in imbalanced-learn.
     """
 
     def _check_X_y(self, X, y):

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import NoReturn
@@ -28,12 +30,17 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from threadpoolctl import threadpool_limits
 
-from glgan.experiment.command_check import (check_group_choices, check_sampler_class, check_sampler_parameters,
-                                           closest)
+from glgan.experiment.benchmark_plan import Task, fold_config
+from glgan.experiment.command_check import check_group_choices, check_sampler_class, check_sampler_parameters, closest
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
 from glgan.experiment.run_keys import (  # noqa: F401  (config_hash, PROTOCOL_VERSION: re-exported)
-    KEEL, PROTOCOL_VERSION, config_hash, is_cv, run_key, sampler_config,
+    KEEL,
+    PROTOCOL_VERSION,
+    config_hash,
+    is_cv,
+    run_key,
+    sampler_config,
 )
 from glgan.experiment.store import ResultStore
 
@@ -177,6 +184,24 @@ def run(cfg: DictConfig) -> Path:
     summary = ", ".join(f"{r['classifier']} mcc={r['mcc']:.3f}" for r in records)
     log.info("%s: %s (sampler %.1f s) -> %s", label, summary, records[0]["sampler_seconds"], path)
     return path
+
+
+def run_task(experiment: str, task: Task, results_dir: str, overrides=()) -> dict:
+    """Run one KEEL benchmark fold single-threaded in this process; a summary for the progress line (never raises).
+
+    ``scripts/benchmark.py`` calls it in its parallel workers for each task of the plan
+    (:mod:`glgan.experiment.benchmark_plan`).
+    """
+    start = time.perf_counter()
+    try:
+        cfg = fold_config(experiment, task, (f"results_dir={results_dir}", "threads=1", *overrides))
+        records = json.loads(Path(run(cfg)).read_text())["records"]
+    except Exception as error:  # noqa: BLE001 - one failed fold must not stop the others
+        return {"task": task, "ok": False, "error": f"{type(error).__name__}: {error}",
+                "seconds": time.perf_counter() - start}
+    return {"task": task, "ok": True, "seconds": time.perf_counter() - start,
+            "sampler_seconds": records[0]["sampler_seconds"],
+            "mcc": {r["classifier"]: r["mcc"] for r in records}}
 
 
 def _fail(message: str) -> NoReturn:

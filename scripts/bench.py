@@ -9,7 +9,7 @@
 What is measured:
 
 * every method of ``configs/method/`` on the r = 0.01 split (seed 0) of each dataset of the paper plan
-  that is held here, built and scaled exactly as the runner builds them (``glgan.report.cells``);
+  that is held here, built and scaled exactly as the runner builds them (``glgan.experiment.cells``);
 * GL-GAN and SMOTE on synthetic data with d = 50 features and n_majority in {10^3, ..., 10^6}
   (minority at r = 0.01);
 * CTGAN (the ``ctgan`` package, ``requirements-bench.txt``) on the same data as the external reference.

@@ -27,7 +27,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from glgan.report.benchmark_plan import load_benchmark_plan, order_tasks, run_task, task_keys  # noqa: E402
+from glgan.experiment.benchmark_plan import load_benchmark_plan, order_tasks, task_keys  # noqa: E402
+from glgan.run import run_task  # noqa: E402
 
 
 def elapsed(start: float) -> str:

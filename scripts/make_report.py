@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from glgan.experiment.plan import load_plan  # noqa: E402
 from glgan.report.make import PAPER_CSV, default_out_dir, make_report  # noqa: E402
-from glgan.report.plan import load_plan  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -34,9 +34,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--datasets", default=None, help="comma-separated subset for the sampler re-runs")
     parser.add_argument("--methods", default=None, help="comma-separated subset for the sampler re-runs")
     parser.add_argument("--seeds", type=int, default=None, help="use only the first N interleaving seeds")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="parallel single-threaded workers for the sampler re-runs that are not cached (default: 1)")
     parser.add_argument("--no-samplers", action="store_true",
                         help="skip sampler re-runs (interleaving, Figures 5-6); cached results are still used")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    return args
 
 
 def split_list(text):
@@ -51,7 +56,7 @@ def main(argv=None) -> int:
     out = args.out or default_out_dir(plan.experiment, ROOT / "results")
     start = time.perf_counter()
     claims = make_report(plan, args.results_dir.resolve(), out.resolve(), paper_csv=args.paper_csv,
-                         data_dir=args.data_dir, samplers=not args.no_samplers)
+                         data_dir=args.data_dir, samplers=not args.no_samplers, jobs=args.jobs)
     for claim in claims:
         print(f"  claim: {claim.claim}: {claim.verdict}")
     print(f"report for experiment '{plan.experiment}' written to {out} in {time.perf_counter() - start:.0f} s")

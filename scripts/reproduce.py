@@ -29,8 +29,8 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from glgan.report.labels import PAPER_RATIO  # noqa: E402
-from glgan.report.plan import load_plan  # noqa: E402
+from glgan.experiment.plan import load_plan  # noqa: E402
+from glgan.experiment.protocol import PAPER_RATIO  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def plan_sweeps(plan, statuses) -> list[Sweep]:
 
 def pending_cells(sweep: Sweep, experiment: str, runs_dir: Path) -> int:
     """Cells of ``sweep`` not yet in the store (composing each cell's config to get its hash)."""
+    from glgan.experiment.cells import cell_hash, compose_cell
     from glgan.experiment.store import ResultStore, RunKey
-    from glgan.report.cells import cell_hash, compose_cell
 
     store = ResultStore(runs_dir / experiment)
     missing = 0
@@ -101,7 +101,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="the quick experiment (same as --experiment quick)")
     parser.add_argument("--experiment", default="paper", help="experiment config name (default: paper)")
-    parser.add_argument("--jobs", type=int, default=2, help="parallel single-threaded workers (default: 2)")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel single-threaded workers of the sweeps and of the report's sampler re-runs (default: 2)")
     parser.add_argument("--datasets", default=None, help="comma-separated subset of the plan's datasets")
     parser.add_argument("--methods", default=None, help="comma-separated subset of the plan's methods")
     parser.add_argument("--seeds", type=int, default=None, help="only the first N seeds of the plan")
@@ -127,7 +127,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    from glgan.report.held import check_dataset
+    from glgan.experiment.held import check_dataset
 
     split = lambda text: None if text is None else [t for t in text.split(",") if t]  # noqa: E731
     ratios = None if args.ratios is None else [float(r) for r in split(args.ratios)]
@@ -167,7 +167,7 @@ def main(argv=None) -> int:
         out = (args.out or default_out_dir(plan.experiment, ROOT / "results")).resolve()
         print(f"[report] tables, figures and summary -> {out} | elapsed {elapsed(start)}", flush=True)
         claims = make_report(plan, args.results_dir.resolve(), out, data_dir=args.data_dir,
-                             samplers=not args.no_samplers, statuses=statuses)
+                             samplers=not args.no_samplers, statuses=statuses, jobs=args.jobs)
         for claim in claims:
             print(f"  claim: {claim.claim}: {claim.verdict}", flush=True)
     if failed:

@@ -7,7 +7,6 @@ import inspect
 import numpy as np
 import pytest
 import torch
-from imblearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.preprocessing import minmax_scale
@@ -117,8 +116,3 @@ def test_multiclass_input_is_balanced():
     for Sampler in (AutoOnly, PlainAE):
         counts = np.bincount(Sampler(random_state=0, **TINY).fit_resample(X, y)[1])
         assert (counts == counts.max()).all()
-
-
-@parametrize_with_checks([AutoOnly(random_state=0, **TINY), PlainAE(random_state=0, **TINY)])
-def test_imblearn_estimator_checks(estimator, check):
-    check(estimator)

@@ -14,9 +14,9 @@ import numpy as np
 from hydra import compose, initialize_config_dir
 
 from glgan.experiment.config_check import CONFIG_DIR
+from glgan.experiment.plan import load_plan
 from glgan.experiment.store import ResultStore, RunKey
 from glgan.report.make import only_planned
-from glgan.report.plan import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 

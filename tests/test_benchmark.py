@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glgan.data import load_dataset
-from glgan.data import keel
+from glgan.data import keel, load_dataset
 from glgan.experiment import cv
+from glgan.experiment.benchmark_plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks
 from glgan.experiment.store import FoldKey, ResultStore, RunKey
-from glgan.report.benchmark_plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks
 
 ISSUE_DEV = ("glass1, ecoli1, ecoli3, yeast3, vehicle0, new_thyroid1, pima, haberman, glass6, yeast-0-5-6-7-9_vs_4, "
              "abalone-17_vs_7-8-9-10, winequality-white-3_vs_7, ADA, SPECTF").split(", ")
@@ -168,7 +167,7 @@ def test_fold_records_share_the_store_with_paper_records(tmp_path):
 def test_cached_composition_equals_a_fresh_one():
     from omegaconf import OmegaConf
 
-    from glgan.report.benchmark_plan import fold_config
+    from glgan.experiment.benchmark_plan import fold_config
 
     for task in (Task("pima", "glgan", 0, 3), Task("glass1", "smote", 1, 4)):
         fresh = compose_fold("benchmark-dev", task)

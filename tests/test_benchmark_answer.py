@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from glgan.experiment.benchmark_plan import BenchmarkPlan
 from glgan.experiment.store import FoldKey, ResultStore
 from glgan.report import benchmark_bayes as bayes
-from glgan.report.benchmark_plan import BenchmarkPlan
 
 CLASSIFIERS = ("mlp", "linear_svc", "adaboost", "lightgbm")
 # method -> (MCC offset, ROC AUC offset): class weights far ahead on MCC, level with SMOTE on AUC

@@ -1,12 +1,10 @@
 """The three top-ranked smote-variants over-samplers of the KEEL benchmark (baselines/smote_variants_top.py)."""
 
-import warnings
 from collections import Counter
 
 import numpy as np
 import pytest
 from imblearn.pipeline import make_pipeline
-from imblearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -74,15 +72,3 @@ def test_in_a_pipeline_and_invalid_parameters(binary):
         ProWSyn(theta=-1).fit_resample(X, y)
     with pytest.raises(ValueError, match="voting"):
         SMOTEIPF(voting="all").fit_resample(X, y)
-
-
-def _expected_failures(sampler):
-    return {"check_samplers_pandas_sparse": "dense-only sampler: sparse input is rejected with a TypeError "
-                                             "asking for a dense array"}
-
-
-@parametrize_with_checks([S(random_state=0) for S in SAMPLERS], expected_failed_checks=_expected_failures)
-def test_imblearn_estimator_checks(estimator, check):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        check(estimator)

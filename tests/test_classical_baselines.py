@@ -9,7 +9,6 @@ import pytest
 import smote_variants as sv
 from imblearn.over_sampling import SMOTE as ImblearnSMOTE
 from imblearn.pipeline import Pipeline
-from imblearn.utils.estimator_checks import parametrize_with_checks
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import make_classification
@@ -384,21 +383,3 @@ def test_swim_warns_when_the_majority_has_no_spread():
 def test_invalid_parameters_are_rejected(Sampler, bad, binary):
     with pytest.raises(ValueError, match=list(bad)[0]):
         Sampler(**bad).fit_resample(*binary)
-
-
-# ------------------------------------------------------------------------------------------------------
-# imbalanced-learn's estimator checks
-# ------------------------------------------------------------------------------------------------------
-
-
-def _expected_failures(sampler):
-    if isinstance(sampler, (MDO, NRAS, SWIM)):
-        return {"check_samplers_pandas_sparse": "dense-only sampler: sparse input is rejected with a "
-                                                 "TypeError asking for a dense array"}
-    return {}
-
-
-# The checks compare repeated calls, so the instances need a fixed seed.
-@parametrize_with_checks([S(random_state=0) for S in SAMPLERS], expected_failed_checks=_expected_failures)
-def test_imblearn_estimator_checks(estimator, check):
-    check(estimator)

@@ -1,12 +1,11 @@
-"""BAGAN and cGAN baselines: counts, determinism, BAGAN's initialisation and latent Gaussians, and the
-imblearn estimator checks."""
+"""BAGAN and cGAN baselines: counts, determinism, BAGAN's initialisation and latent Gaussians (imbalanced-learn's
+estimator checks: tests/test_common.py)."""
 
 from collections import Counter
 
 import numpy as np
 import pytest
 import torch
-from imblearn.utils.estimator_checks import parametrize_with_checks
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
@@ -254,14 +253,3 @@ def test_bad_parameters_give_clear_errors():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             tiny_cgan(device="cuda").fit_resample(X, y)
-
-
-@parametrize_with_checks(
-    [
-        BAGAN(hidden_dims=(8,), latent_dim=4, epochs=1, batch_size=256, device="cpu", random_state=0),
-        CGAN(latent_dim=4, generator_units=8, discriminator_units=8, epochs=1, batch_size=256, device="cpu",
-             random_state=0),
-    ]
-)
-def test_imblearn_estimator_checks(estimator, check):
-    check(estimator)

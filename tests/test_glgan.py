@@ -1,4 +1,5 @@
-"""GL-GAN: losses (Eqs. 3.1-3.6), network initialisation (§3.4), the sampler contract and imblearn's checks."""
+"""GL-GAN: losses (Eqs. 3.1-3.6), network initialisation (§3.4) and the sampler contract (imbalanced-learn's estimator
+checks: tests/test_common.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import numpy as np
 import pytest
 import torch
 from imblearn.pipeline import Pipeline
-from imblearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
@@ -281,13 +281,6 @@ def test_verbose_shows_progress_bars(capsys):
     err = capsys.readouterr().err
     assert "GLGAN[1] autoencoder" in err  # pretraining bar
     assert err.count("GLGAN[1]") > err.count("GLGAN[1] autoencoder")  # adversarial rounds bar
-
-
-# --- imbalanced-learn's own estimator checks -------------------------------------------------------------
-
-@parametrize_with_checks([GLGAN(random_state=0, **TINY)])
-def test_imblearn_estimator_checks(estimator, check):
-    check(estimator)
 
 
 # --- memory: nothing but the latent set and the output grows with n -----------------------------------

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
+from glgan.experiment.held import DataStatus, _one_line
+from glgan.experiment.interleaving import added_rows, nearest_real
+from glgan.experiment.plan import load_plan
 from glgan.experiment.store import ResultStore, RunKey
 from glgan.report import claims, stats
-from glgan.report.held import DataStatus, _one_line
-from glgan.report.interleaving import nearest_real, synthetic_rows
 from glgan.report.labels import CLASSIFIERS, METRICS, TABLE_METHODS
 from glgan.report.make import make_report
-from glgan.report.plan import load_plan
 from glgan.report.records import load_paper, long_scores, summarize
 from glgan.report.tables import table_frame
 
@@ -166,14 +166,14 @@ def test_hybrid_and_clustering_claims_from_interleaving(paper):
     assert found["smote_hybrids"].verdict == claims.NOT_HELD
 
 
-def test_synthetic_rows_appended_and_nras_style():
+def test_added_rows_appended_and_nras_style():
     X = np.arange(12, dtype=float).reshape(6, 2)
     y = np.array([0, 0, 0, 0, 1, 1])
     new = np.array([[100.0, 100.0], [200.0, 200.0]])
-    X_new, y_new = synthetic_rows(X, y, np.vstack([X, new]), np.r_[y, 1, 1])
+    X_new, y_new = added_rows(X, y, np.vstack([X, new]), np.r_[y, 1, 1])
     assert X_new.tolist() == new.tolist() and y_new.tolist() == [1, 1]
     dropped = np.vstack([X[:5], new])  # NRAS-like: an original minority row removed
-    X_new, _ = synthetic_rows(X, y, dropped, np.r_[y[:5], 1, 1])
+    X_new, _ = added_rows(X, y, dropped, np.r_[y[:5], 1, 1])
     assert X_new.tolist() == new.tolist()
 
 

@@ -3,7 +3,7 @@ result, never a silently wrong one. Also divergence, extreme magnitudes, determi
 
 Samplers are built the way the runner builds them (Hydra ``instantiate`` of the method's config with
 ``sampler_overrides``), so a yaml list reaches them as an OmegaConf ``ListConfig``. Neural samplers get
-test-sized networks and two epochs. Each sampler's own test file runs imbalanced-learn's estimator checks.
+test-sized networks and two epochs. imbalanced-learn's estimator checks run in tests/test_common.py.
 
 "Correct" means: the original rows first and unchanged (NRAS: those it does not drop as noise,
 ``removed_indices_``), then the synthetic rows, with exactly ``n_c + sampling_strategy_[c]`` rows per class,
@@ -27,7 +27,6 @@ import torch
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from imblearn.over_sampling import RandomOverSampler as ImblearnRandomOverSampler
-from imblearn.utils.estimator_checks import parametrize_with_checks
 from omegaconf import open_dict
 from scipy import sparse
 
@@ -346,8 +345,8 @@ def test_output_is_pinned_for_a_fixed_seed(method):
 
 
 # ------------------------------------------------------------------------------------------------------
-# baselines.RandomOverSampler: imbalanced-learn's, plus the length check (the other samplers' estimator
-# checks run in their own test files)
+# baselines.RandomOverSampler: imbalanced-learn's, plus the length check (its estimator checks run in
+# tests/test_common.py)
 # ------------------------------------------------------------------------------------------------------
 
 
@@ -357,8 +356,3 @@ def test_random_over_sampler_is_imblearns_for_valid_input():
     theirs = ImblearnRandomOverSampler(random_state=5, shrinkage=0.5).fit_resample(X, y)
     np.testing.assert_array_equal(ours[0], theirs[0])
     np.testing.assert_array_equal(ours[1], theirs[1])
-
-
-@parametrize_with_checks([RandomOverSampler(random_state=0)])
-def test_random_over_sampler_passes_imblearn_checks(estimator, check):
-    check(estimator)

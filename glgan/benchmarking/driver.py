@@ -32,8 +32,8 @@ def run_worker(spec: dict, threads: int) -> dict:
 
 def held_datasets(wanted: list[str] | None) -> list[tuple[str, tuple[str, ...], str]]:
     """``(name, overrides, status line)`` for each dataset of the plan; overrides None when not held."""
-    from glgan.report.held import check_dataset
-    from glgan.report.plan import load_plan
+    from glgan.experiment.held import check_dataset
+    from glgan.experiment.plan import load_plan
 
     names = load_plan("paper").datasets if wanted is None else wanted
     out = []

@@ -8,10 +8,14 @@ import platform
 import shlex
 from pathlib import Path
 
-from glgan.benchmarking.reproduce_log import reproduce_lines
 from glgan.benchmarking.report_tables import (
-    _version, ctgan_lines, held_table, scaling_lines, synthetic_table,
+    _version,
+    ctgan_lines,
+    held_table,
+    scaling_lines,
+    synthetic_table,
 )
+from glgan.benchmarking.reproduce_log import reproduce_lines
 from glgan.benchmarking.settings import RATIO, ROOT, SEED, Row
 
 

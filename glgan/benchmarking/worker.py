@@ -84,7 +84,7 @@ def build_sampler(spec: dict):
     if spec["method"] == CTGAN:
         return CTGANOverSampler(epochs=spec.get("ctgan_epochs") or ctgan_epochs(), random_state=SEED,
                                 device=spec["device"])
-    from glgan.report.cells import compose_cell, make_sampler
+    from glgan.experiment.cells import compose_cell, make_sampler
 
     dataset = spec["dataset"] if spec["kind"] == "held" else "usps"  # the sampler config ignores it
     cfg = compose_cell(spec["experiment"], dataset, spec["method"], SEED, RATIO, spec.get("overrides", ()))
@@ -99,7 +99,7 @@ def load_data(spec: dict):
     if spec["kind"] == "synthetic":
         return synthetic_data(spec["n_majority"], spec["n_features"], SEED)
     from glgan.data import load_dataset
-    from glgan.report.cells import cell_split, compose_cell
+    from glgan.experiment.cells import cell_split, compose_cell
 
     cfg = compose_cell(spec["experiment"], spec["dataset"], REFERENCE, SEED, RATIO, spec.get("overrides", ()))
     dataset = load_dataset(cfg.dataset.name, cfg.data_dir, allow_partial=cfg.dataset.allow_partial,

@@ -20,6 +20,8 @@ from sklearn.preprocessing import MinMaxScaler
 
 MAJORITY, MINORITY = 0, 1
 TEST_FRACTION = Decimal("0.2")
+#: The imbalance ratio of the paper's figures, interleaving table and MNIST images (r = 0.01).
+PAPER_RATIO = 0.01
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 import os
-from importlib import metadata
 import tempfile
 import warnings
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from glgan.config_dir import CONFIG_DIR
+from glgan.experiment.protocol import PAPER_RATIO  # noqa: F401  (re-exported for the report)
 
 #: The paper's eight columns of Tables 2-6, in the paper's order.
 TABLE_METHODS = ("imbalanced", "random", "smote", "mdo", "nras", "swim", "bagan", "glgan")
@@ -20,7 +21,6 @@ REFERENCE_METHOD = "glgan"
 
 CLASSIFIERS = ("mlp", "linear_svc", "adaboost")
 METRICS = ("macro_f1", "micro_f1", "mcc")
-PAPER_RATIO = 0.01
 
 #: Dataset -> (table file stem, table number) for Tables 2-6.
 TABLES = {

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from glgan.experiment.derived import cgan_histories, derive, mnist_images
+from glgan.experiment.held import DataStatus, check_dataset
+from glgan.experiment.plan import Plan
 from glgan.report import claims as claims_module
 from glgan.report import figures, paper_gap, stats, summary
-from glgan.report.derived import cgan_histories, derive, mnist_images
 from glgan.report.claim_caveats import add_caveats
-from glgan.report.held import DataStatus, check_dataset
 from glgan.report.labels import (
     FIGURE_METHODS,
     PAPER_RATIO,
@@ -30,7 +31,6 @@ from glgan.report.labels import (
 )
 from glgan.report.lead import lead_lines
 from glgan.report.no_rows import no_rows_runs
-from glgan.report.plan import Plan
 from glgan.report.records import at_ratio, load_paper, load_records, long_scores, provenance, summarize
 from glgan.report.tables import write_dataset_table
 
@@ -74,10 +74,10 @@ def rank_sets(summ: pd.DataFrame, paper: pd.DataFrame) -> tuple[pd.DataFrame, di
 def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = PAPER_CSV,
                 reasons_yaml: Path = paper_gap.REASONS_YAML, data_dir=None,
                 samplers: bool = True, statuses: dict[str, DataStatus] | None = None,
-                cache_dir: Path | None = None) -> list[claims_module.Claim]:
+                cache_dir: Path | None = None, jobs: int = 1) -> list[claims_module.Claim]:
     """Write every table, figure and the summary for ``plan.experiment``; return the evaluated claims.
 
-    ``statuses`` (from :func:`glgan.report.held.check_dataset`) explains datasets without records; missing
+    ``statuses`` (from :func:`glgan.experiment.held.check_dataset`) explains datasets without records; missing
     entries are checked here. ``samplers=False`` skips the sampler re-runs (interleaving, Figures 5-6),
     reusing whatever is cached.
     """
@@ -165,7 +165,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)  # the partial-data warning; the table says so
                     held[name] = (load_dataset(name, data_dir, allow_partial=s.partial, download=False), s.overrides)
-        interleave_rows = derive(experiment, held, plan.methods, plan.interleaving_seeds, cache_dir)
+        interleave_rows = derive(experiment, held, plan.methods, plan.interleaving_seeds, cache_dir, n_jobs=jobs)
         if "cgan" in plan.methods:  # issue 15: cGAN's loss curves under its convergence rule
             gan_data = {d: v for d, v in held.items() if d != "mnist"}
             seed = plan.interleaving_seeds[0] if plan.interleaving_seeds else 0
@@ -196,7 +196,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
 
 def _whole_plan(plan: Plan) -> Plan:
     """The experiment's plan before any ``restrict`` (which narrows the sampler re-runs, not the tables)."""
-    from glgan.report.plan import load_plan
+    from glgan.experiment.plan import load_plan
 
     try:
         return load_plan(plan.experiment)

@@ -15,7 +15,7 @@ import math
 from glgan.report.prose_sources import cell, csv, group, json_list, md_table, num, record_field
 from glgan.report.prose_values import (
     BENCH, DEV, DOCS, EVAL, GAP, LOG, PAPER, README, RESULTS, THREADS, USPS,
-    bench_beyond_mib, bench_bytes_per_row, bench_seconds, bench_synthetic_seconds, profile_share, claim_number, figure, gap_counts, gap_verdicts, gas,
+    bench_beyond_mib, benchmark_cpu_minutes, bench_bytes_per_row, bench_seconds, bench_synthetic_seconds, profile_share, claim_number, figure, gap_counts, gap_verdicts, gas,
     mean_mcc, mean_rank, no_rows_usps, quality, reproduce_minutes, reproduce_rerun, reproduce_runs, reproduce_stored, sampler_seconds,
     spread_range, targets, threads, threads_busy, usps,
 )
@@ -48,9 +48,18 @@ def _targets_held(column: str) -> str:
     return str(int((table[column] == "yes").sum()))
 
 
+def _n_classifiers(readme: str) -> int:
+    return len(group(readme, r"the classifiers \(([^;]+);").split(", "))
+
+
 def _cells() -> str:
-    """The eval list's (set, classifier) MCC cells: sets times the three classifiers."""
-    return str(3 * int(_n_sets(_EVAL_MD)))
+    """The eval list's (set, classifier) MCC cells: sets times classifiers."""
+    return str(_n_classifiers(_EVAL_MD) * int(_n_sets(_EVAL_MD)))
+
+
+def _answer(classifier: str, comparison: str, verdict: str) -> str:
+    """The numbers of one verdict in the eval report's answer section, e.g. "SMOTE 0.589 vs 0.552"."""
+    return group(_EVAL_MD, rf"^\* \*\*{classifier}\*\*: [^\n]*?{comparison}: {verdict} \(([^,]+),")
 
 
 def _wall(path: str) -> str:
@@ -91,8 +100,8 @@ FIGURES = [
     figure(README, "up to {x}× slower beside other busy processes", THREADS,
            x=lambda: num(max(threads("None (torch default)", "ratio to reference")), 1)),
     # README, "Results"
-    figure(README, "cGAN on a step budget): {runs} runs. The training budget's rerun redid the {redo}\nGL-GAN-family "
-           "runs, whose config hash it changed, and kept the other {k}: {m} min with the report.", LOG,
+    figure(README, "the training budget): {runs} runs,\n{redo} of them run by this invocation and {k} kept from an "
+           "earlier one: {m} min with the report.", LOG,
            runs=reproduce_runs, redo=reproduce_rerun, k=reproduce_stored, m=reproduce_minutes),
     figure(README, "GL-GAN MLP MCC {m} ± {s} (paper {p}), LinearSVC {l} (paper {lp}), AdaBoost\n  {a} (paper {ap})",
            USPS, m=usps("glgan", "mlp"), s=usps("glgan", "mlp", column="std"), p=usps("glgan", "mlp", column="paper"),
@@ -174,8 +183,13 @@ FIGURES = [
     figure(README, "the paper variant ({r}, {m}; {wtl}), Imbalanced ({ri}, {mi})", f"{EVAL}/tables/",
            r=lambda: mean_rank(EVAL, "glgan_paper"), m=lambda: mean_mcc("glgan_paper"),
            wtl=lambda: _wtl("glgan_paper", "/"), ri=lambda: mean_rank(EVAL, "imbalanced"), mi=lambda: mean_mcc("imbalanced")),
-    figure(README, "GL-GAN {g} ≥ Plain AE {p} ≥ Auto-only {a} in mean MCC", f"{EVAL}/tables/metrics_overview.csv",
+    figure(README, "In mean MCC GL-GAN {g}, Auto-only {a}, Plain AE {p}:", f"{EVAL}/tables/metrics_overview.csv",
            g=lambda: mean_mcc("glgan"), p=lambda: mean_mcc("plain_ae"), a=lambda: mean_mcc("auto_only")),
+    figure(README, "beats the tuned threshold with all\n    four classifiers (with LightGBM: {l}), and class weights "
+           "only with MLP ({m});", _EVAL_MD, l=lambda: _answer("LightGBM", "MCC vs tuned threshold", r"\*\*yes\*\*"),
+           m=lambda: _answer("MLPClassifier", "MCC vs class weights", r"\*\*yes\*\*")),
+    figure(README, "the tuned\n    threshold, as run here on an inner 25 % split, ranks {r} of {k}.", f"{EVAL}/tables/mean_ranks.csv",
+           r=lambda: mean_rank(EVAL, "threshold"), k=lambda: _n_methods(_EVAL_MD)),
     figure(README, "Sample quality, GL-GAN against SMOTE, holds on {h} sets", _EVAL_MD, h=_quality_held),
     figure(README, "CM1 misses on cover and near-majority ({c} vs {cs}\n    and {n} vs {ns}), abalone-19 on near-majority "
            "({an} vs {ans})", _EVAL_MD, c=lambda: _target("CM1", 1), cs=lambda: _target("CM1", 4),
@@ -190,6 +204,13 @@ FIGURES = [
     figure(README, "sylva (13k × 216), {s} % of the CPU time; samplers {a} %, MLP {m} %, AdaBoost {b} %.", _EVAL_MD,
            s=lambda: _cpu_share(r"\*\*sylva\*\*, takes (\d+)%"), a=lambda: _cpu_share(r"\(sampler (\d+)%"),
            m=lambda: _cpu_share(r"MLPClassifier (\d+)%"), b=lambda: _cpu_share(r"AdaBoost (\d+)%")),
+    # docs/REPRODUCTION.md §17, the eval run's cost
+    figure(DOCS, "2125 runs, 0 failed, {m} min of wall time on 2 workers and\n{c} CPU min in the records",
+           f"{EVAL}/timing.json", m=lambda: _wall(f"{EVAL}/timing.json"),
+           c=lambda: benchmark_cpu_minutes("results/runs/benchmark", "total")),
+    figure(DOCS, "took {a} CPU min of it ({p} %)", "results/runs/benchmark",
+           a=lambda: benchmark_cpu_minutes("results/runs/benchmark", "additions"),
+           p=lambda: benchmark_cpu_minutes("results/runs/benchmark", "share")),
     # docs/REPRODUCTION.md, key figures (§15 target status, §16 targets and results)
     # docs/REPRODUCTION.md §12, the training budget
     figure(DOCS, "`make bench` at {c}: GL-GAN took {a} s, {b} s and {d} s at 10^4, 10^5 and 10^6\nmajority rows",

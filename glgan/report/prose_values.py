@@ -3,10 +3,12 @@ each from one results file. The entries themselves are in :mod:`glgan.report.pro
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
-from glgan.report.prose_sources import cell, csv, fold_quality, group, matches, md_table, minutes, num, read, small
+from glgan.report.prose_sources import ROOT, cell, csv, fold_quality, group, matches, md_table, minutes, num, read, small
 
 README, DOCS = "README.md", "docs/REPRODUCTION.md"
 LOG, THREADS, BENCH = "results/reproduce.log", "results/bench_threads.md", "results/bench.md"
@@ -176,3 +178,28 @@ def spread_range(method: str) -> str:
     spread = fold_quality(f"results/runs/{DEV.split('/')[1]}", method)
     return f"{small(spread.min())}-{small(spread.max())}"
 
+
+
+@lru_cache(maxsize=None)
+def _benchmark_cpu_seconds(store: str) -> tuple[float, float]:
+    """CPU seconds in a benchmark store's records: all of them, and those of the practitioner's additions
+    (LightGBM on every method; ``class_weight`` and ``threshold`` with every classifier)."""
+    total = additions = 0.0
+    for path in sorted((ROOT / store).glob("*/*/*/*.json")):
+        records = json.loads(path.read_text())["records"]
+        added_method = records[0]["method"] in ("class_weight", "threshold")
+        total += records[0]["sampler_seconds"]
+        additions += records[0]["sampler_seconds"] if added_method else 0.0
+        for record in records:
+            total += record["classifier_seconds"]
+            if added_method or record["classifier"] == "lightgbm":
+                additions += record["classifier_seconds"]
+    if total == 0:
+        raise ValueError(f"no run records in {store}")
+    return total, additions
+
+
+def benchmark_cpu_minutes(store: str, part: str) -> str:
+    total, additions = _benchmark_cpu_seconds(store)
+    return {"total": num(total / 60, 1), "additions": num(additions / 60, 1),
+            "share": num(100 * additions / total, 0)}[part]

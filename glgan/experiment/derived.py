@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.preprocessing import MinMaxScaler
+from threadpoolctl import threadpool_limits
 
-from glgan.experiment.protocol import MINORITY, make_split
-from glgan.report.cells import cell_hash, cell_split, compose_cell, make_sampler
-from glgan.report.interleaving import interleaving, synthetic_rows
-from glgan.report.labels import PAPER_RATIO
+from glgan.experiment.cells import cell_hash, cell_split, compose_cell, make_sampler
+from glgan.experiment.interleaving import added_rows, interleaving
+from glgan.experiment.protocol import MINORITY, PAPER_RATIO, make_split
 
 log = logging.getLogger("glgan.report")
 N_IMAGES = 64  # images kept per MNIST sampler for Figures 5 and 6
@@ -35,14 +36,19 @@ def _pixels(raw_split, X_scaled: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(scaler.inverse_transform(X_scaled)), 0, 255).astype(np.uint8)
 
 
-def run_one(experiment: str, dataset, name: str, method: str, seed: int, overrides, cache: Path,
-            keep_images: bool) -> dict:
-    """Fit ``method`` on the split of ``dataset`` for ``seed`` (cached); return its interleaving row."""
-    cfg = compose_cell(experiment, name, method, seed, PAPER_RATIO, overrides)
+def _cached(cfg, name: str, method: str, seed: int, cache: Path, keep_images: bool) -> tuple[Path, bool]:
     path = cache / name / method / f"seed{seed}-{cell_hash(cfg)}.json"
+    return path, path.is_file() and (not keep_images or path.with_suffix(".npz").is_file())
+
+
+def _fit_one(experiment: str, dataset, name: str, method: str, seed: int, overrides, cache: Path,
+             keep_images: bool) -> tuple[dict, str | None]:
+    """:func:`run_one` without the log line, which it returns (None when the row was cached)."""
+    cfg = compose_cell(experiment, name, method, seed, PAPER_RATIO, overrides)
+    path, cached = _cached(cfg, name, method, seed, cache, keep_images)
     images_path = path.with_suffix(".npz")
-    if path.is_file() and (not keep_images or images_path.is_file()):
-        return json.loads(path.read_text())
+    if cached:
+        return json.loads(path.read_text()), None
     split = cell_split(cfg, dataset)
     start = time.perf_counter()
     X_res, y_res = make_sampler(cfg).fit_resample(split.X_train, split.y_train)
@@ -52,7 +58,7 @@ def run_one(experiment: str, dataset, name: str, method: str, seed: int, overrid
            "data_variant": dataset.variant, **interleaving(split, X_res, y_res)}
     path.parent.mkdir(parents=True, exist_ok=True)
     if keep_images:
-        X_new, y_new = synthetic_rows(split.X_train, split.y_train, X_res, y_res)
+        X_new, y_new = added_rows(split.X_train, split.y_train, X_res, y_res)
         raw = make_split(dataset.X, dataset.y, majority=cfg.dataset.majority, minority=cfg.dataset.minority,
                          ratio=cfg.ratio, seed=cfg.seed)
         synthetic = _pixels(raw, X_new[y_new == MINORITY][:N_IMAGES])
@@ -60,25 +66,37 @@ def run_one(experiment: str, dataset, name: str, method: str, seed: int, overrid
         np.savez_compressed(images_path, synthetic=synthetic, real_minority=real)
     path.write_text(json.dumps(row, indent=1, sort_keys=True))
     share = "n/a" if row["n_synthetic"] == 0 else f"{100 * row['share_majority_nn']:.0f}%"
-    log.info("%s/%s seed=%d: %d synthetic minority rows, %s nearest a majority row (sampler %.1f s)",
-             name, method, seed, row["n_synthetic"], share, seconds)
-    return row
+    return row, (f"{name}/{method} seed={seed}: {row['n_synthetic']} synthetic minority rows, {share} nearest a "
+                 f"majority row (sampler {seconds:.1f} s)")
 
 
-def derive(experiment: str, datasets: dict, methods, seeds, cache: Path) -> pd.DataFrame:
+def _fit_one_single_threaded(*args) -> tuple[dict, str | None]:
+    """:func:`_fit_one` in a worker process, with BLAS and OpenMP at one thread (torch samplers set their own)."""
+    with threadpool_limits(1):
+        return _fit_one(*args)
+
+
+def derive(experiment: str, datasets: dict, methods, seeds, cache: Path, n_jobs: int = 1) -> pd.DataFrame:
     """Interleaving rows for every dataset x method x seed; MNIST image grids cached on the way.
 
     ``datasets`` maps a dataset name to ``(Dataset, hydra overrides)``. ``imbalanced`` adds no rows and
-    is skipped.
+    is skipped. With ``n_jobs`` > 1 the fits that are not cached run in that many single-threaded worker
+    processes (each fit is seeded by its cell, so the rows and caches are the same); the log lines follow
+    the cells' order.
     """
+    cells = [(name, method, seed, name == "mnist" and method in MNIST_FIGURE_METHODS and seed == seeds[0])
+             for name in datasets for method in methods if method != "imbalanced" for seed in seeds]
+    args = [(experiment, datasets[name][0], name, method, seed, datasets[name][1], cache, keep)
+            for name, method, seed, keep in cells]
+    if n_jobs == 1:
+        results = (_fit_one(*a) for a in args)
+    else:
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_fit_one_single_threaded)(*a) for a in args)
     rows = []
-    for name, (dataset, overrides) in datasets.items():
-        for method in methods:
-            if method == "imbalanced":
-                continue
-            for seed in seeds:
-                keep = name == "mnist" and method in MNIST_FIGURE_METHODS and seed == seeds[0]
-                rows.append(run_one(experiment, dataset, name, method, seed, overrides, cache, keep))
+    for row, message in results:
+        if message:
+            log.info(message)
+        rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)  # fixed order: fresh and cached rows give the same file
 
 

@@ -1,21 +1,21 @@
-"""What a KEEL benchmark experiment runs (its ``plan:`` block), and one fold composed and run as the runner would.
+"""What a KEEL benchmark experiment runs (its ``plan:`` block), and one fold composed as the runner would.
 
 ``scripts/benchmark.py`` turns the plan into one task per (set, method, repeat, fold), biggest sets first,
-and runs them in parallel single-threaded workers through :func:`run_task`, which composes the runner's own
-Hydra config (so the config hash, and with it resuming, is the same as ``python -m glgan.run``).
+and runs them in parallel single-threaded workers through :func:`glgan.run.run_task`, which composes the
+runner's own Hydra config with :func:`fold_config` (so the config hash, and with it resuming, is the same as
+``python -m glgan.run``).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from glgan.report.cells import CONFIG_DIR
+from glgan.experiment.cells import CONFIG_DIR
 
 # Slowest samplers first within a set, so that the last tasks of a run are short ones.
 COST_ORDER = ("glgan", "bagan", "cgan", "auto_only", "plain_ae", "threshold", "swim", "smote_ipf", "nras", "prowsyn",
@@ -140,21 +140,3 @@ def task_keys(experiment: str, tasks, overrides=()) -> dict[Task, object]:
             hashes[task.set, task.method] = run_key(fold_config(experiment, task, overrides))
         keys[task] = with_fields(hashes[task.set, task.method], repeat=task.repeat, fold=task.fold)
     return keys
-
-
-def run_task(experiment: str, task: Task, results_dir: str, overrides=()) -> dict:
-    """Run one fold single-threaded in this process; a summary for the progress line (never raises)."""
-    import time
-
-    from glgan.run import run
-
-    start = time.perf_counter()
-    try:
-        cfg = fold_config(experiment, task, (f"results_dir={results_dir}", "threads=1", *overrides))
-        records = json.loads(Path(run(cfg)).read_text())["records"]
-    except Exception as error:  # noqa: BLE001 - one failed fold must not stop the others
-        return {"task": task, "ok": False, "error": f"{type(error).__name__}: {error}",
-                "seconds": time.perf_counter() - start}
-    return {"task": task, "ok": True, "seconds": time.perf_counter() - start,
-            "sampler_seconds": records[0]["sampler_seconds"],
-            "mcc": {r["classifier"]: r["mcc"] for r in records}}

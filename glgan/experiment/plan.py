@@ -12,8 +12,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from glgan.report.cells import CONFIG_DIR
-from glgan.report.labels import PAPER_RATIO
+from glgan.experiment.cells import CONFIG_DIR
+from glgan.experiment.protocol import PAPER_RATIO
 
 
 @dataclass(frozen=True)

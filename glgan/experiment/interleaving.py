@@ -15,8 +15,11 @@ from sklearn.neighbors import NearestNeighbors
 from glgan.experiment.protocol import MAJORITY, MINORITY
 
 
-def synthetic_rows(X: np.ndarray, y: np.ndarray, X_res: np.ndarray, y_res: np.ndarray):
+def added_rows(X: np.ndarray, y: np.ndarray, X_res: np.ndarray, y_res: np.ndarray):
     """The rows a sampler added: everything after the unchanged input, else the rows not in the input.
+
+    Unlike :func:`glgan.diagnostics.synthetic_rows` (one class, appending samplers only) it returns rows and
+    labels of every class and also serves samplers that change the input.
 
     Most samplers return ``X`` followed by the new rows. NRAS drops some original minority rows, so when the
     output does not start with the input the synthetic rows are the minority rows of the output that do not
@@ -56,7 +59,7 @@ def interleaving(split, X_res: np.ndarray, y_res: np.ndarray) -> dict:
     Returns the statistics of the synthetic minority rows (``n_synthetic``, ``share_majority_nn``,
     ``mean_dist_minority``) and of the real test minority rows (``real_*``) as a reference.
     """
-    X_new, y_new = synthetic_rows(split.X_train, split.y_train, np.asarray(X_res), np.asarray(y_res))
+    X_new, y_new = added_rows(split.X_train, split.y_train, np.asarray(X_res), np.asarray(y_res))
     ours = nearest_real(split.X_train, split.y_train, X_new[y_new == MINORITY])
     real = nearest_real(split.X_train, split.y_train, split.X_test[split.y_test == MINORITY])
     return {
