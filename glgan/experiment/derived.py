@@ -36,18 +36,14 @@ def _pixels(raw_split, X_scaled: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(scaler.inverse_transform(X_scaled)), 0, 255).astype(np.uint8)
 
 
-def _cached(cfg, name: str, method: str, seed: int, cache: Path, keep_images: bool) -> tuple[Path, bool]:
-    path = cache / name / method / f"seed{seed}-{cell_hash(cfg)}.json"
-    return path, path.is_file() and (not keep_images or path.with_suffix(".npz").is_file())
-
-
 def _fit_one(experiment: str, dataset, name: str, method: str, seed: int, overrides, cache: Path,
              keep_images: bool) -> tuple[dict, str | None]:
-    """:func:`run_one` without the log line, which it returns (None when the row was cached)."""
+    """Fit ``method`` on the split of ``dataset`` for ``seed`` (cached): its interleaving row and a log line
+    (None when the row was cached)."""
     cfg = compose_cell(experiment, name, method, seed, PAPER_RATIO, overrides)
-    path, cached = _cached(cfg, name, method, seed, cache, keep_images)
+    path = cache / name / method / f"seed{seed}-{cell_hash(cfg)}.json"
     images_path = path.with_suffix(".npz")
-    if cached:
+    if path.is_file() and (not keep_images or images_path.is_file()):
         return json.loads(path.read_text()), None
     split = cell_split(cfg, dataset)
     start = time.perf_counter()

@@ -3,12 +3,25 @@ each from one results file. The entries themselves are in :mod:`glgan.report.pro
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from glgan.report.prose_sources import ROOT, cell, csv, fold_quality, group, matches, md_table, minutes, num, read, small
+from glgan.experiment.store import ResultStore
+from glgan.report.benchmark_stats import cpu_time
+from glgan.report.prose_sources import (
+    ROOT,
+    cell,
+    csv,
+    fold_quality,
+    group,
+    matches,
+    md_table,
+    minutes,
+    num,
+    read,
+    small,
+)
 
 README, DOCS = "README.md", "docs/REPRODUCTION.md"
 LOG, THREADS, BENCH = "results/reproduce.log", "results/bench_threads.md", "results/bench.md"
@@ -182,21 +195,18 @@ def spread_range(method: str) -> str:
 
 @lru_cache(maxsize=None)
 def _benchmark_cpu_seconds(store: str) -> tuple[float, float]:
-    """CPU seconds in a benchmark store's records: all of them, and those of the practitioner's additions
-    (LightGBM on every method; ``class_weight`` and ``threshold`` with every classifier)."""
-    total = additions = 0.0
-    for path in sorted((ROOT / store).glob("*/*/*/*.json")):
-        records = json.loads(path.read_text())["records"]
-        added_method = records[0]["method"] in ("class_weight", "threshold")
-        total += records[0]["sampler_seconds"]
-        additions += records[0]["sampler_seconds"] if added_method else 0.0
-        for record in records:
-            total += record["classifier_seconds"]
-            if added_method or record["classifier"] == "lightgbm":
-                additions += record["classifier_seconds"]
-    if total == 0:
+    """CPU seconds in a benchmark store's records, as its report counts them (:func:`benchmark_stats.cpu_time`):
+    all of them, and those of the practitioner's additions (LightGBM on every method; ``class_weight`` and
+    ``threshold`` with every classifier)."""
+    records = ResultStore(ROOT / store).load()
+    if records.empty:
         raise ValueError(f"no run records in {store}")
-    return total, additions
+    by_set, _ = cpu_time(records)
+    added = records["method"].isin(["class_weight", "threshold"])
+    runs = records[added].drop_duplicates(["dataset", "method", "repeat", "fold"])
+    additions = runs["sampler_seconds"].sum() + records.loc[added | (records["classifier"] == "lightgbm"),
+                                                           "classifier_seconds"].sum()
+    return float(by_set["total"].sum()), float(additions)
 
 
 def benchmark_cpu_minutes(store: str, part: str) -> str:
