@@ -10,7 +10,7 @@ from torch import nn
 
 from glgan.losses import class_balanced_mean, classifier_loss, discriminator_loss, generator_loss, row_sq_norm
 from glgan.networks import AdversarialNetworks, real_probability
-from glgan.torch_utils import EpochLosses, epochs_bar
+from glgan.torch_utils import EpochLosses, adam, epochs_bar
 
 __all__ = ["train_adversarial"]
 
@@ -86,9 +86,9 @@ def train_adversarial(
         return nn.functional.one_hot(is_minority[idx].long(), 2).to(X.dtype)
 
     opt = {
-        "discriminator": torch.optim.Adam(D.parameters(), lr=lr, betas=_GAN_BETAS),
-        "classifier": torch.optim.Adam(C.parameters(), lr=lr, betas=_GAN_BETAS),
-        "generator": torch.optim.Adam(G.parameters(), lr=lr, betas=_GAN_BETAS),
+        "discriminator": adam(D.parameters(), lr=lr, betas=_GAN_BETAS),
+        "classifier": adam(C.parameters(), lr=lr, betas=_GAN_BETAS),
+        "generator": adam(G.parameters(), lr=lr, betas=_GAN_BETAS),
     }
 
     def batches():
@@ -107,24 +107,38 @@ def train_adversarial(
 
     real_minority = torch.nonzero(is_minority[:n_org]).flatten()
 
-    def balanced_real_term(per_row, xi):
-        """``per_row(idx)`` over real rows ``idx``, averaged class-balanced: the batch's majority rows and
-        the minority's real rows (all, or a random ``batch_size`` of them) weigh half each."""
-        pick = torch.randperm(len(real_minority), generator=generator)[:batch_size].to(Z.device)
-        return class_balanced_mean(per_row(xi[~is_minority[xi]]), per_row(real_minority[pick]))
+    def minority_pick():
+        """The minority's real rows for a class-balanced term: all, or a random ``batch_size`` of them."""
+        return real_minority[torch.randperm(len(real_minority), generator=generator)[:batch_size].to(Z.device)]
+
+    def real_rows(xi):
+        """The real rows of a D or C step: ``xi``, or (``balanced_real_terms``) its majority rows followed
+        by :func:`minority_pick`; with the sizes of the groups that :func:`real_mean` averages."""
+        if not balanced_real_terms:
+            return xi, (len(xi),)
+        majority, minority = xi[~is_minority[xi]], minority_pick()
+        return torch.cat([majority, minority]), (len(majority), len(minority))
+
+    def real_mean(per_row, sizes):
+        """Plain mean over the real rows, or class-balanced (:func:`glgan.losses.class_balanced_mean`)."""
+        return per_row.mean() if len(sizes) == 1 else class_balanced_mean(*per_row.split(sizes))
+
+    def one_pass(net, real, fake):
+        """``net`` (D's "real" probability, or C) on the real rows and ``G(z)`` in one forward pass: the
+        values of two passes, up to the order of floating-point sums (docs/REPRODUCTION.md §12)."""
+        return net(torch.cat([real, fake])).split([len(real), len(fake)])
 
     def discriminator_epoch():
         losses = EpochLosses(f"{desc} discriminator loss")
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
+            rows, sizes = real_rows(xi)
+            d_real, d_fake = one_pass(lambda x: real_probability(D, x), X[rows], fake)
             if balanced_real_terms:
-                real = balanced_real_term(lambda i: (real_probability(D, X[i]) - 1.0).pow(2), xi)
-                loss = real + synthetic_weight * real_probability(D, fake).pow(2).mean()
+                loss = real_mean((d_real - 1.0).pow(2), sizes) + synthetic_weight * d_fake.pow(2).mean()
             else:
-                loss = discriminator_loss(
-                    real_probability(D, X[xi]), real_probability(D, fake), synthetic_weight=synthetic_weight
-                )
+                loss = discriminator_loss(d_real, d_fake, synthetic_weight=synthetic_weight)
             step("discriminator", loss, losses)
         return mean_loss(losses)
 
@@ -133,24 +147,30 @@ def train_adversarial(
         for zi, xi in batches():
             with torch.no_grad():
                 fake = G(Z[zi])
+            rows, sizes = real_rows(xi)
+            c_real, c_fake = one_pass(C, X[rows], fake)
             if balanced_real_terms:
-                real = balanced_real_term(lambda i: row_sq_norm(C(X[i]) - targets(i)), xi)
-                loss = real + synthetic_weight * row_sq_norm(C(fake) - targets(zi)).mean()
+                loss = (real_mean(row_sq_norm(c_real - targets(rows)), sizes)
+                        + synthetic_weight * row_sq_norm(c_fake - targets(zi)).mean())
             else:
-                loss = classifier_loss(
-                    C(X[xi]), targets(xi), C(fake), targets(zi), synthetic_weight=synthetic_weight
-                )
+                loss = classifier_loss(c_real, targets(rows), c_fake, targets(zi), synthetic_weight=synthetic_weight)
             step("classifier", loss, losses)
         return mean_loss(losses)
 
     def generator_epoch():
         losses = EpochLosses(f"{desc} generator loss")
         for zi, _ in batches():
-            fake = G(Z[zi])
             paired = zi < n_org  # codes of real rows: Eq. 3.6's reconstruction term
             reconstruction = None
             if balanced_real_terms:
-                reconstruction = balanced_real_term(lambda i: row_sq_norm(G(Z[i]) - X[i]), zi[paired])
+                # G's majority reconstructions are rows of G(Z[zi]); the minority's real codes join its pass.
+                majority, pick = paired & ~is_minority[zi], minority_pick()
+                fake, g_min = G(torch.cat([Z[zi], Z[pick]])).split([len(zi), len(pick)])
+                reconstruction = class_balanced_mean(
+                    row_sq_norm(fake[majority] - X[zi[majority]]), row_sq_norm(g_min - X[pick])
+                )
+            else:
+                fake = G(Z[zi])
             loss = generator_loss(
                 fake[paired], X[zi[paired]], real_probability(D, fake), C(fake), targets(zi),
                 adversarial_weight=adversarial_weight, classifier_weight=classifier_weight,

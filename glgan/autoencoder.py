@@ -21,7 +21,7 @@ from imblearn.over_sampling import SMOTE
 from torch import nn
 
 from glgan.losses import autoencoder_loss, class_balanced_mean, row_sq_norm
-from glgan.torch_utils import EpochLosses, check_all_finite, epochs_bar, minibatches, mlp, steps_per_epoch
+from glgan.torch_utils import EpochLosses, adam, check_all_finite, epochs_bar, minibatches, mlp, steps_per_epoch
 
 __all__ = [
     "Autoencoder",
@@ -187,7 +187,7 @@ def train_autoencoder(
         minority_idx = torch.nonzero(minority_mask).flatten()
         if len(minority_idx) == 0:
             raise ValueError("train_autoencoder: minority_mask selects no rows; the class-aware losses need some.")
-    optimizer = torch.optim.Adam(ae.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
+    optimizer = adam(ae.parameters(), lr=lr, betas=betas, weight_decay=weight_decay)
     ae.train()
     history: list[float] = []
     n_steps = steps_per_epoch(len(X), batch_size, max_epoch_rows)
@@ -196,19 +196,23 @@ def train_autoencoder(
         losses = EpochLosses(f"{desc} loss")
         for idx in minibatches(len(X), batch_size, generator, device=X.device, max_rows=max_epoch_rows):
             x = X[idx]
-            z = ae.encoder(x)
-            x_hat = ae.decoder(z)
             if not (clustering or balanced_reconstruction):
+                x_hat = ae.decoder(ae.encoder(x))
                 loss = autoencoder_loss(x_hat, x)
             else:
                 in_majority = ~minority_mask[idx]
                 x_min = X[_minority_rows(minority_idx, batch_size, generator)]
-                z_min = ae.encoder(x_min)
+                # One pass over the batch and the step's minority rows: the values of two passes, up to the
+                # order of floating-point sums (docs/REPRODUCTION.md §12).
+                z, z_min = ae.encoder(torch.cat([x, x_min])).split([len(x), len(x_min)])
                 reconstruction = None
                 if balanced_reconstruction:
+                    x_hat, x_hat_min = ae.decoder(torch.cat([z, z_min])).split([len(x), len(x_min)])
                     reconstruction = class_balanced_mean(
-                        row_sq_norm(x_hat[in_majority] - x[in_majority]), row_sq_norm(ae.decoder(z_min) - x_min)
+                        row_sq_norm(x_hat[in_majority] - x[in_majority]), row_sq_norm(x_hat_min - x_min)
                     )
+                else:
+                    x_hat = ae.decoder(z)
                 loss = autoencoder_loss(
                     x_hat, x, z[in_majority], z_min,
                     clustering_weight=clustering_weight,

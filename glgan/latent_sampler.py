@@ -40,10 +40,15 @@ _positive = [Interval(Real, 0, None, closed="neither")]
 #: minority from collapsing (docs/REPRODUCTION.md, "GL-GAN's synthetic samples").
 VARIANTS = {
     "paper": {"balanced_reconstruction": False, "separation_margin": math.inf, "ae_min_steps": 0,
-              "balanced_real_terms": False, "adversarial_weight": 1.0, "classifier_weight": 1.0},
+              "balanced_real_terms": False, "adversarial_weight": 1.0, "classifier_weight": 1.0,
+              "patience": 5, "tol": 1e-3},
     "balanced": {"balanced_reconstruction": True, "separation_margin": 0.5, "ae_min_steps": 1000,
-                 "balanced_real_terms": True, "adversarial_weight": 0.1, "classifier_weight": 0.1},
+                 "balanced_real_terms": True, "adversarial_weight": 0.1, "classifier_weight": 0.1,
+                 "patience": 3, "tol": 1e-2},
 }
+#: Parameters whose "set by ``variant``" value is "auto", because None means something else for them
+#: (``patience=None``: never stop early).
+_AUTO = frozenset({"patience", "tol"})
 
 #: Constraints of the autoencoder + latent-SMOTE hyperparameters (GLGAN, AutoOnly, PlainAE).
 AUTOENCODER_PARAMETER_CONSTRAINTS = {
@@ -85,6 +90,9 @@ class LatentSMOTESampler(TorchSamplerMixin, BaseOverSampler):
     """
 
     _clustering = True  # whether Eq. 3.2 is part of the autoencoder loss
+    #: Enters the results store's config hash (:func:`glgan.experiment.run_keys.sampler_revision`). 1: one
+    #: forward pass per step where there were several, and fused Adam (docs/REPRODUCTION.md §12).
+    _results_revision = 1
 
     def _hidden_dims(self) -> tuple[int, ...]:
         dims = tuple(self.hidden_dims)
@@ -104,9 +112,11 @@ class LatentSMOTESampler(TorchSamplerMixin, BaseOverSampler):
         return nn.Sigmoid
 
     def _resolved(self, name: str):
-        """A parameter's value, or what ``variant`` sets for it when it is None."""
+        """A parameter's value, or what ``variant`` sets for it when it is None ("auto" for ``patience``
+        and ``tol``)."""
         value = getattr(self, name, None)
-        return VARIANTS[self.variant][name] if value is None else value
+        unset = value == "auto" if name in _AUTO else value is None
+        return VARIANTS[self.variant][name] if unset else value
 
     def _autoencoder_settings(self) -> AutoencoderSettings:
         margin = self._resolved("separation_margin") if self._clustering else math.inf

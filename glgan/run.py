@@ -33,6 +33,7 @@ from threadpoolctl import threadpool_limits
 from glgan.experiment.benchmark_plan import Task, fold_config
 from glgan.experiment.command_check import check_group_choices, check_sampler_class, check_sampler_parameters, closest
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
+from glgan.experiment.loading import load_once
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
 from glgan.experiment.run_keys import (  # noqa: F401  (config_hash, PROTOCOL_VERSION: re-exported)
     KEEL,
@@ -126,11 +127,7 @@ def note_once(text: str) -> None:
 
 def _load_with_notes(cfg: DictConfig):
     """Load the run's dataset; its UserWarnings (the partial-data note) are logged once per sweep."""
-    from glgan.data import load_dataset
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        dataset = load_dataset(cfg.dataset.name, cfg.data_dir, allow_partial=cfg.dataset.allow_partial)
+    dataset, caught = load_once(cfg.dataset.name, cfg.data_dir, allow_partial=bool(cfg.dataset.allow_partial))
     for w in caught:
         if issubclass(w.category, UserWarning):
             note_once(str(w.message))

@@ -15,7 +15,7 @@ import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution
 from imblearn.utils._docstring import _random_state_docstring
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from glgan.adversarial import train_adversarial
 from glgan.latent_sampler import (  # noqa: F401  (the constraints and VARIANTS: re-exported)
@@ -64,11 +64,14 @@ class GLGAN(LatentSMOTESampler):
         Maximum number of rounds of Algorithm 1's repeat loop (lines 5-15).
     discriminator_epochs, classifier_epochs, generator_epochs : int, default=1
         Epochs of D, C and G per round (Algorithm 1, lines 6, 9 and 12).
-    patience : int or None, default=5
+    patience : int, None or "auto", default="auto"
         Stop ("until model convergence") after this many rounds without a relative improvement of
-        ``tol`` in the round's generator loss; None runs all ``gan_epochs`` rounds.
-    tol : float, default=1e-3
-        Relative improvement of the generator loss that resets ``patience``.
+        ``tol`` in the round's generator loss; None runs all ``gan_epochs`` rounds. "auto": set by
+        ``variant`` ("paper": 5, "balanced": 3).
+    tol : float or "auto", default="auto"
+        Relative improvement of the generator loss that resets ``patience`` ("auto": "paper" 1e-3,
+        "balanced" 1e-2; the balanced variant's rule was chosen on the KEEL dev list for speed at
+        equal quality, docs/REPRODUCTION.md §12).
     batch_size : int, default=128
         Minibatch size of every network (capped at the number of rows).
     ae_learning_rate : float, default=1e-3
@@ -103,12 +106,12 @@ class GLGAN(LatentSMOTESampler):
         X lies in [0, 1] and "linear" otherwise.
     variant : {{"balanced", "paper"}}, default="balanced"
         Sets ``adversarial_weight``, ``classifier_weight`` and the four parameters below when they are
-        left at None. "paper" trains the losses as printed
+        left at None, and ``patience`` and ``tol`` when they are "auto". "paper" trains the losses as printed
         (Eq. 3.2 in its scale-invariant form); its minority collapses on small minorities (synthetic
         spread 3-9 % of the real one on KEEL dev sets). "balanced" makes every real-row term
-        class-balanced, stops Eq. 3.2 at a margin, trains the autoencoder for at least 1000 steps and
-        weighs Eq. 3.6's adversarial and classifier terms 0.1 (docs/REPRODUCTION.md, "GL-GAN's
-        synthetic samples", has the dev measurements).
+        class-balanced, stops Eq. 3.2 at a margin, trains the autoencoder for at least 1000 steps,
+        weighs Eq. 3.6's adversarial and classifier terms 0.1 and stops the rounds sooner (docs/REPRODUCTION.md,
+        "GL-GAN's synthetic samples" and "Speed and scale", has the dev measurements).
     balanced_reconstruction : bool or None, default=None
         Eq. 3.1 averaged per class (each class weighs half) instead of over all rows ("paper": False,
         "balanced": True).
@@ -192,8 +195,8 @@ class GLGAN(LatentSMOTESampler):
         "discriminator_epochs": _positive_int,
         "classifier_epochs": _positive_int,
         "generator_epochs": _positive_int,
-        "patience": [Interval(Integral, 1, None, closed="left"), None],
-        "tol": _non_negative,
+        "patience": [Interval(Integral, 1, None, closed="left"), None, StrOptions({"auto"})],
+        "tol": [*_non_negative, StrOptions({"auto"})],
         "gan_learning_rate": _positive,
         "synthetic_weight": _non_negative,
         "adversarial_weight": [*_non_negative, None],
@@ -213,8 +216,8 @@ class GLGAN(LatentSMOTESampler):
         discriminator_epochs=1,
         classifier_epochs=1,
         generator_epochs=1,
-        patience=5,
-        tol=1e-3,
+        patience="auto",
+        tol="auto",
         batch_size=128,
         ae_learning_rate=1e-3,
         gan_learning_rate=1e-4,
@@ -283,7 +286,8 @@ class GLGAN(LatentSMOTESampler):
             batch_size=self.batch_size, lr=self.gan_learning_rate, synthetic_weight=self.synthetic_weight,
             adversarial_weight=self._resolved("adversarial_weight"),
             classifier_weight=self._resolved("classifier_weight"),
-            patience=self.patience, tol=self.tol, generator=torch.Generator().manual_seed(seed + 1),
+            patience=self._resolved("patience"), tol=self._resolved("tol"),
+            generator=torch.Generator().manual_seed(seed + 1),
             balanced_real_terms=self._resolved("balanced_real_terms"),
             max_epoch_rows=self.max_epoch_rows, verbose=self.verbose, desc=desc,
         )

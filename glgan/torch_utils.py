@@ -106,6 +106,15 @@ def mlp(
     return nn.Sequential(*layers)
 
 
+def adam(parameters, **kwargs) -> torch.optim.Adam:
+    """Adam with its fused kernel (one pass over each parameter instead of a dozen small operations).
+
+    The same update rule as the default implementation, up to the order of floating-point operations, and
+    about a fifth of a small network's step time on one CPU core (docs/REPRODUCTION.md §12).
+    """
+    return torch.optim.Adam(parameters, fused=True, **kwargs)
+
+
 def steps_per_epoch(n: int, batch_size: int, max_rows: int | None = None) -> int:
     """Minibatches in one epoch over ``n`` rows: ``ceil(n / batch_size)``, at most ``ceil(max_rows / batch_size)``
     (the training budget: an epoch over more than ``max_rows`` rows visits about ``max_rows`` of them)."""

@@ -45,7 +45,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=None, help="only the first N repeats of the plan")
     parser.add_argument("--results-dir", type=Path, default=ROOT / "results" / "runs",
                         help="the runner's results_dir (records go to <results-dir>/<experiment>)")
-    parser.add_argument("--out", type=Path, default=None, help="report folder (default: results/<experiment>/)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="report and timing.json folder (default: results/<experiment>/, or "
+                             "<results-dir>/<experiment>-report/ with another --results-dir, so that a scratch run "
+                             "never writes into the committed results)")
     parser.add_argument("--no-report", action="store_true", help="run the folds only")
     parser.add_argument("--report-only", action="store_true", help="write the report from the stored records")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and what is left, run nothing")
@@ -86,7 +89,9 @@ def main(argv=None) -> int:
     plan = load_benchmark_plan(args.experiment).restrict(sets=split(args.sets), methods=split(args.methods),
                                                         repeats=args.repeats)
     start = time.perf_counter()
-    out = (args.out or ROOT / "results" / plan.experiment).resolve()
+    scratch = args.results_dir.resolve() != (ROOT / "results" / "runs").resolve()
+    default_out = args.results_dir / f"{plan.experiment}-report" if scratch else ROOT / "results" / plan.experiment
+    out = (args.out or default_out).resolve()
     runs = args.results_dir.resolve() / plan.experiment
     print(f"benchmark: experiment '{plan.experiment}' ({plan.list_name or 'explicit sets'}), {len(plan.sets)} sets x "
           f"{len(plan.methods)} methods x {plan.repeats} repeat(s) x {plan.folds} folds, {args.jobs} worker(s)", flush=True)

@@ -303,3 +303,21 @@ def test_timing_history_restarts_when_the_store_held_none_of_the_plan(tmp_path):
     assert [t["runs"] for t in json.loads((tmp_path / "timing.json").read_text())] == [40]
     store = ResultStore(tmp_path / "runs")
     assert not script._any_stored(store, script.parse_args(["--experiment", "benchmark-quick"]))
+
+
+def test_a_scratch_store_keeps_its_timing_out_of_the_committed_results(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    committed = root / "results" / "benchmark-quick" / "timing.json"
+    before = committed.read_bytes() if committed.exists() else None
+    command = [sys.executable, "scripts/benchmark.py", "--experiment", "benchmark-quick", "--sets", "glass1",
+               "--methods", "imbalanced", "--no-report", "--results-dir", str(tmp_path / "runs")]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (tmp_path / "runs" / "benchmark-quick-report" / "timing.json").is_file()
+    assert (committed.read_bytes() if committed.exists() else None) == before

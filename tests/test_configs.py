@@ -75,3 +75,13 @@ def test_config_hash_ignores_seed_and_ratio_but_not_the_method_or_overrides():
     assert config_hash(compose_config("method=smote", "seed=9", "ratio=0.05")) == base
     assert config_hash(compose_config("method=random")) != base
     assert config_hash(compose_config("method=smote", "+sampler_overrides.smote.k_neighbors=3")) != base
+
+
+def test_config_hash_follows_a_samplers_results_revision(monkeypatch):
+    from glgan.latent_sampler import LatentSMOTESampler
+
+    smote, glgan, auto_only = (config_hash(compose_config(f"method={m}")) for m in ("smote", "glgan", "auto_only"))
+    monkeypatch.setattr(LatentSMOTESampler, "_results_revision", LatentSMOTESampler._results_revision + 1)
+    assert config_hash(compose_config("method=glgan")) != glgan
+    assert config_hash(compose_config("method=auto_only")) != auto_only
+    assert config_hash(compose_config("method=smote")) == smote  # a sampler without one keeps its hash

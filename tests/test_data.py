@@ -378,3 +378,29 @@ def test_gas_zip_download_with_nested_archive(monkeypatch, tmp_path):
     assert sorted(p.name for p in (tmp_path / "gas_drift/Dataset").iterdir()) == sorted(
         f"batch{b}.dat" for b in gas_drift.BATCHES
     )
+
+
+def test_the_runner_loads_a_held_dataset_once_while_its_files_are_unchanged(tmp_path, monkeypatch):
+    import glgan.data
+    from glgan.experiment import loading
+
+    calls = []
+
+    def fake_load(name, data_dir=None, allow_partial=False):
+        calls.append(name)
+        import warnings
+        warnings.warn("partial", UserWarning)
+        return glgan.data.Dataset(name, np.zeros((3, 2)), np.arange(3), "src", "complete", False, ())
+
+    monkeypatch.setattr(glgan.data, "load_dataset", fake_load)
+    loading._load.cache_clear()
+    (tmp_path / "usps").mkdir()
+    (tmp_path / "usps" / "usps.h5").write_bytes(b"1")
+    first, caught = loading.load_once("usps", tmp_path)
+    again, _ = loading.load_once("usps", tmp_path)
+    assert again is first and len(calls) == 1 and [str(w.message) for w in caught] == ["partial"]
+    with pytest.raises(ValueError, match="read-only"):
+        first.X[0, 0] = 1.0
+    (tmp_path / "usps" / "usps.h5").write_bytes(b"22")  # a changed file is read again
+    assert loading.load_once("usps", tmp_path)[0] is not first and len(calls) == 2
+    loading._load.cache_clear()

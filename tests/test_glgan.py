@@ -224,6 +224,43 @@ def test_stopping_rule_and_history():
     assert [len(history[k]) for k in ("autoencoder", "discriminator", "classifier", "generator")] == [2, 4, 4, 4]
 
 
+@pytest.mark.parametrize("variant, patience, tol", [("paper", 5, 1e-3), ("balanced", 3, 1e-2)])
+def test_the_stopping_rule_is_set_by_the_variant_unless_given(monkeypatch, variant, patience, tol):
+    seen = []
+    real = adversarial_module.train_adversarial
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs["patience"], kwargs["tol"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sampler_module, "train_adversarial", spy)
+    X, y = unit_data()
+    GLGAN(random_state=0, variant=variant, **TINY).fit_resample(X, y)
+    GLGAN(random_state=0, variant=variant, **TINY, patience=None, tol=0.5).fit_resample(X, y)
+    assert seen == [(patience, tol), (None, 0.5)]
+    with pytest.raises(ValueError, match="patience"):
+        GLGAN(patience="sometimes").fit_resample(X, y)
+
+
+def test_fused_adam_follows_the_default_adams_update():
+    from glgan.torch_utils import adam
+
+    torch.manual_seed(0)
+    nets = [torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)) for _ in range(2)]
+    nets[1].load_state_dict(nets[0].state_dict())
+    optimisers = [torch.optim.Adam(nets[0].parameters(), lr=1e-2, weight_decay=1e-3),
+                  adam(nets[1].parameters(), lr=1e-2, weight_decay=1e-3)]
+    assert optimisers[1].defaults["fused"] is True
+    x = torch.randn(32, 6)
+    for _ in range(20):
+        for net, optimiser in zip(nets, optimisers):
+            optimiser.zero_grad()
+            net(x).pow(2).mean().backward()
+            optimiser.step()
+    for a, b in zip(nets[0].parameters(), nets[1].parameters()):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+
+
 def test_divergence_raises_instead_of_returning_nan(monkeypatch):
     X, y = unit_data()
     with pytest.raises(TrainingDivergedError, match="autoencoder"):

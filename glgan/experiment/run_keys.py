@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from hydra.utils import get_class
 from omegaconf import DictConfig, OmegaConf
 
 from glgan.experiment.store import FoldKey, RunKey
@@ -25,6 +26,16 @@ def sampler_config(cfg: DictConfig) -> DictConfig:
     return OmegaConf.merge(sampler, overrides)
 
 
+def sampler_revision(cfg: DictConfig) -> int:
+    """The ``_results_revision`` of the run's sampler class (0 when it has none, or no sampler).
+
+    A sampler class bumps it when a change of its code moves its outputs for the same parameters, so that
+    stored records made before the change are not taken for the new code's.
+    """
+    target = OmegaConf.select(cfg, "method.sampler._target_")
+    return int(getattr(get_class(target), "_results_revision", 0)) if target else 0
+
+
 def config_hash(cfg: DictConfig) -> str:
     """Hash of everything that defines a run's numbers except the key fields (ratio and seed)."""
     as_plain = lambda node: OmegaConf.to_container(node, resolve=False)  # noqa: E731 - keeps ${seed} literal
@@ -35,6 +46,9 @@ def config_hash(cfg: DictConfig) -> str:
         "classifiers": as_plain(cfg.classifier),
         "scale": cfg.scale,
     }
+    revision = sampler_revision(cfg)
+    if revision:  # absent at 0, so the hashes of samplers that never moved stay as they were
+        payload["sampler_revision"] = revision
     if is_cv(cfg):  # the fold shuffles and every fold's seed derive from these; repeat and fold are the key
         payload["cv"] = {"folds": int(cfg.cv.folds), "seed": int(cfg.seed)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:10]
