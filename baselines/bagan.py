@@ -232,6 +232,10 @@ class BAGAN(TorchSamplerMixin, BaseOverSampler):
     [(np.int64(0), 180), (np.int64(1), 180)]
     """
 
+    #: Enters the results store's config hash (:func:`glgan.experiment.run_keys.sampler_revision`). 1: the
+    #: autoencoder pretraining (``glgan.autoencoder.train_autoencoder``) uses fused Adam (docs/REPRODUCTION.md §12).
+    _results_revision = 1
+
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         "hidden_dims": ["array-like"],  # a list, tuple, array, or the ListConfig Hydra passes from a yaml list

@@ -77,6 +77,16 @@ def test_config_hash_ignores_seed_and_ratio_but_not_the_method_or_overrides():
     assert config_hash(compose_config("method=smote", "+sampler_overrides.smote.k_neighbors=3")) != base
 
 
+def test_samplers_that_share_glgans_training_code_carry_its_results_revision():
+    from baselines import BAGAN, CGAN
+    from glgan import GLGAN
+    from glgan.latent_sampler import LatentSMOTESampler
+
+    # BAGAN pretrains with glgan.autoencoder.train_autoencoder, so its outputs moved with it; cGAN has its own loop
+    assert GLGAN._results_revision == BAGAN._results_revision == LatentSMOTESampler._results_revision == 1
+    assert getattr(CGAN, "_results_revision", 0) == 0
+
+
 def test_config_hash_follows_a_samplers_results_revision(monkeypatch):
     from glgan.latent_sampler import LatentSMOTESampler
 
