@@ -113,15 +113,11 @@ def train_adversarial(
 
     def real_rows(xi):
         """The real rows of a D or C step: ``xi``, or (``balanced_real_terms``) its majority rows followed
-        by :func:`minority_pick`; with the sizes of the groups that :func:`real_mean` averages."""
+        by :func:`minority_pick`; with the two groups' sizes, which the class-balanced mean splits by."""
         if not balanced_real_terms:
-            return xi, (len(xi),)
+            return xi, None
         majority, minority = xi[~is_minority[xi]], minority_pick()
         return torch.cat([majority, minority]), (len(majority), len(minority))
-
-    def real_mean(per_row, sizes):
-        """Plain mean over the real rows, or class-balanced (:func:`glgan.losses.class_balanced_mean`)."""
-        return per_row.mean() if len(sizes) == 1 else class_balanced_mean(*per_row.split(sizes))
 
     def one_pass(net, real, fake):
         """``net`` (D's "real" probability, or C) on the real rows and ``G(z)`` in one forward pass: the
@@ -136,7 +132,8 @@ def train_adversarial(
             rows, sizes = real_rows(xi)
             d_real, d_fake = one_pass(lambda x: real_probability(D, x), X[rows], fake)
             if balanced_real_terms:
-                loss = real_mean((d_real - 1.0).pow(2), sizes) + synthetic_weight * d_fake.pow(2).mean()
+                real = class_balanced_mean(*(d_real - 1.0).pow(2).split(sizes))
+                loss = real + synthetic_weight * d_fake.pow(2).mean()
             else:
                 loss = discriminator_loss(d_real, d_fake, synthetic_weight=synthetic_weight)
             step("discriminator", loss, losses)
@@ -150,7 +147,7 @@ def train_adversarial(
             rows, sizes = real_rows(xi)
             c_real, c_fake = one_pass(C, X[rows], fake)
             if balanced_real_terms:
-                loss = (real_mean(row_sq_norm(c_real - targets(rows)), sizes)
+                loss = (class_balanced_mean(*row_sq_norm(c_real - targets(rows)).split(sizes))
                         + synthetic_weight * row_sq_norm(c_fake - targets(zi)).mean())
             else:
                 loss = classifier_loss(c_real, targets(rows), c_fake, targets(zi), synthetic_weight=synthetic_weight)
