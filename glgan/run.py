@@ -31,10 +31,12 @@ from omegaconf import DictConfig, OmegaConf
 from threadpoolctl import threadpool_limits
 
 from glgan.experiment.benchmark_plan import Task, fold_config
+from glgan.experiment.cells import cell_config
 from glgan.experiment.command_check import check_group_choices, check_sampler_class, check_sampler_parameters, closest
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
 from glgan.experiment.loading import load_once
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
+from glgan.experiment.plan import Cell
 from glgan.experiment.run_keys import (  # noqa: F401  (config_hash, PROTOCOL_VERSION: re-exported)
     KEEL,
     PROTOCOL_VERSION,
@@ -111,8 +113,15 @@ def _hydra_choice(group: str) -> str | None:
     return None
 
 
+_NOTED: set[str] = set()
+
+
 def note_once(text: str) -> None:
-    """Log a data note once per sweep (a marker file in the sweep folder); a single run always logs it."""
+    """Log a data note once per sweep (a marker file in the Hydra sweep folder), else once per process
+    (a single run always logs it; a worker of ``make reproduce``'s pool once)."""
+    if text in _NOTED:
+        return
+    _NOTED.add(text)
     with contextlib.suppress(ValueError):
         hydra_cfg = HydraConfig.get()
         if hydra_cfg.mode == RunMode.MULTIRUN:
@@ -136,11 +145,12 @@ def _load_with_notes(cfg: DictConfig):
     return dataset
 
 
-def run(cfg: DictConfig) -> Path:
+def run(cfg: DictConfig, on_resampled=None) -> Path:
     """Run one cell unless the store already has it; return the record file.
 
     The configuration is checked first (:func:`check_run_config`): an unknown key or name, an impossible
     value or a sampler that cannot be built raises :class:`ConfigError` before any data is read.
+    ``on_resampled`` goes to :func:`glgan.experiment.pipeline.run_cell` (not to a KEEL fold).
     """
     from glgan.data import load_dataset
 
@@ -174,7 +184,8 @@ def run(cfg: DictConfig) -> Path:
         else:
             dataset = _load_with_notes(cfg)
             records = run_cell(dataset, sampler, classifiers, majority=cfg.dataset.majority,
-                               minority=cfg.dataset.minority, ratio=cfg.ratio, seed=cfg.seed, scale=cfg.scale)
+                               minority=cfg.dataset.minority, ratio=cfg.ratio, seed=cfg.seed, scale=cfg.scale,
+                               on_resampled=on_resampled)
     extra = {"experiment": cfg.experiment, "method": key.method, "config_hash": key.config_hash, **provenance()}
     records = [{**record, **extra} for record in records]
     path = store.write(key, records)
@@ -199,6 +210,36 @@ def run_task(experiment: str, task: Task, results_dir: str, overrides=()) -> dic
     return {"task": task, "ok": True, "seconds": time.perf_counter() - start,
             "sampler_seconds": records[0]["sampler_seconds"],
             "mcc": {r["classifier"]: r["mcc"] for r in records}}
+
+
+def run_cell_task(experiment: str, cell: Cell, results_dir: str, data_dir=None, interleaving_cache=None) -> dict:
+    """Run one cell of a reproduction single-threaded in this process; a summary for the progress line (never raises).
+
+    ``scripts/reproduce.py`` calls it in its parallel workers for every pending cell of the plan, on the
+    configuration a Hydra sweep would compose (:func:`glgan.experiment.cells.cell_config`), so the record
+    is the one ``python -m glgan.run -m ...`` writes. With ``interleaving_cache`` the cell also caches the
+    report's interleaving row from its resampled rows (:mod:`glgan.experiment.derived`), which the report
+    would otherwise compute by fitting the same sampler on the same split again.
+    """
+    start = time.perf_counter()
+    extra = (f"results_dir={results_dir}", "threads=1", *(() if data_dir is None else (f"data_dir={data_dir}",)))
+    try:
+        cfg = cell_config(experiment, cell.dataset, cell.method, cell.seed, cell.ratio, (*cell.overrides, *extra))
+        on_resampled = None
+        if interleaving_cache is not None:
+            from glgan.experiment import derived
+
+            def on_resampled(dataset, split, X_res, y_res):
+                path = derived.cache_path(Path(interleaving_cache), cfg, cell.dataset, cell.method, cell.seed)
+                if not path.is_file():
+                    derived.write_row(path, cfg, dataset, cell.dataset, cell.method, cell.seed, split, X_res, y_res)
+
+        records = json.loads(Path(run(cfg, on_resampled)).read_text())["records"]
+    except Exception as error:  # noqa: BLE001 - one failed cell must not stop the others
+        return {"task": cell, "ok": False, "error": f"{type(error).__name__}: {' '.join(str(error).split())}",
+                "seconds": time.perf_counter() - start}
+    return {"task": cell, "ok": True, "seconds": time.perf_counter() - start,
+            "sampler_seconds": records[0]["sampler_seconds"], "mcc": {r["classifier"]: r["mcc"] for r in records}}
 
 
 def _fail(message: str) -> NoReturn:

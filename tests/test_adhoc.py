@@ -35,10 +35,13 @@ def test_a_plain_run_writes_to_the_git_ignored_adhoc_store():
 def test_reproduce_writes_the_committed_store_explicitly():
     import scripts.reproduce as reproduce
 
+    from glgan.experiment.plan import Cell
+
     args = reproduce.parse_args([])
     assert args.results_dir == ROOT / "results" / "runs"
-    sweep = reproduce.Sweep("usps", "tables", ("smote",), (0,), (0.01,), ())
-    assert f"results_dir={(ROOT / 'results' / 'runs').resolve()}" in reproduce.sweep_command(sweep, "paper", args)
+    cell = Cell("usps", "smote", 0.01, 0)
+    (_, call_args, _), = reproduce.pool_jobs([cell], "paper", args, ROOT / "cache", set())
+    assert call_args[:3] == ("paper", cell, str((ROOT / "results" / "runs").resolve()))
 
 
 def test_plan_includes_only_its_cells():

@@ -33,7 +33,7 @@ def reproduced(tmp_path_factory):
     base = tmp_path_factory.mktemp("reproduce")
     command = [sys.executable, "scripts/reproduce.py", "--quick", "--datasets", "usps,mnist",
                "--methods", ",".join(METHODS), "--seeds", "2", "--ratios", "0.01,0.1",
-               "--results-dir", str(base / "runs"), "--out", str(base / "out"), "--hydra-dir", str(base / "hydra")]
+               "--results-dir", str(base / "runs"), "--out", str(base / "out")]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
@@ -88,7 +88,7 @@ def test_rerun_skips_stored_runs_and_rewrites_identical_report(reproduced):
     before = {p: p.read_bytes() for p in sorted((base / "out").rglob("*")) if p.is_file()}
     command = [sys.executable, "scripts/reproduce.py", "--quick", "--datasets", "usps,mnist",
                "--methods", ",".join(METHODS), "--seeds", "2", "--ratios", "0.01,0.1",
-               "--results-dir", str(base / "runs"), "--out", str(base / "out"), "--hydra-dir", str(base / "hydra")]
+               "--results-dir", str(base / "runs"), "--out", str(base / "out")]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert result.returncode == 0, result.stderr[-4000:]

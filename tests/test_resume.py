@@ -39,7 +39,7 @@ def _usps_held():
 def reproduce_command(base: Path) -> list[str]:
     return [sys.executable, "scripts/reproduce.py", "--quick", "--datasets", "usps", "--methods", ",".join(METHODS),
             "--seeds", "2", "--ratios", "0.01", "--no-samplers", "--results-dir", str(base / "runs"),
-            "--out", str(base / "out"), "--hydra-dir", str(base / "hydra")]
+            "--out", str(base / "out")]
 
 
 def reproduce(base: Path) -> subprocess.CompletedProcess:

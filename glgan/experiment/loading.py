@@ -20,7 +20,7 @@ def _files_state(name: str, data_dir) -> tuple:
                         for path in folder.rglob("*") if path.is_file() for stat in [path.stat()]))
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)  # make reproduce's workers run cells of four datasets
 def _load(name: str, data_dir, allow_partial: bool, files_state: tuple):
     from glgan.data import load_dataset
 

@@ -20,10 +20,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cell(dataset, sampler, classifiers: dict, *, majority, minority, ratio: float, seed: int,
-             scale: str = "minmax") -> list[dict]:
+             scale: str = "minmax", on_resampled=None) -> list[dict]:
     """Evaluate ``sampler`` on the paper's split of ``dataset``; one record per classifier.
 
     ``dataset`` is a :class:`glgan.data.Dataset`; ``classifiers`` maps a name to an unfitted estimator.
+    ``on_resampled(dataset, split, X_res, y_res)``, when given, sees the resampled training rows before the
+    classifiers do (``make reproduce`` takes the report's interleaving row of the cell from them).
     """
     if hasattr(sampler, "adapt_classifier"):
         raise ValueError(f"{type(sampler).__name__} changes how the classifiers are trained; it runs in the KEEL "
@@ -35,6 +37,8 @@ def run_cell(dataset, sampler, classifiers: dict, *, majority, minority, ratio: 
         raise ValueError(f"scale must be 'minmax' or 'none', got {scale!r}.")
 
     X_res, y_res, sampler_seconds = resample(sampler, split.X_train, split.y_train)
+    if on_resampled is not None:
+        on_resampled(dataset, split, X_res, y_res)
 
     common = {
         "dataset": dataset.name,

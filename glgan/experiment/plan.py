@@ -17,6 +17,40 @@ from glgan.experiment.protocol import PAPER_RATIO
 
 
 @dataclass(frozen=True)
+class Cell:
+    """One runner cell: (dataset, method, ratio, seed) with the dataset's Hydra overrides."""
+
+    dataset: str
+    method: str
+    ratio: float
+    seed: int
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.dataset}/{self.method} r={self.ratio:g} seed={self.seed}"
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One sampler re-run of the report at r = 0.01: an interleaving row (``kind="interleaving"``, with
+    MNIST images when ``keep_images``) or cGAN's training history (``kind="cgan_history"``)."""
+
+    dataset: str
+    method: str
+    seed: int
+    overrides: tuple[str, ...] = ()
+    allow_partial: bool = False
+    keep_images: bool = False
+    kind: str = "interleaving"
+
+    @property
+    def label(self) -> str:
+        what = "history" if self.kind == "cgan_history" else "interleaving"
+        return f"report {what}: {self.dataset}/{self.method} seed={self.seed}"
+
+
+@dataclass(frozen=True)
 class Plan:
     experiment: str
     seeds: tuple[int, ...]
