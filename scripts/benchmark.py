@@ -4,6 +4,8 @@
     python scripts/benchmark.py --experiment benchmark-dev     # dev list -> results/benchmark-dev/
     python scripts/benchmark.py --experiment benchmark-quick   # 3 small dev sets, short training (minutes)
     python scripts/benchmark.py --jobs 4 --sets glass1,pima --methods smote,glgan   # a part of a plan
+    python scripts/benchmark.py --experiment benchmark-dev --methods glgan --results-dir /tmp/study \
+        --override +method.sampler.ae_min_steps=600   # a dev study of one setting, in a scratch store
 
 What runs is the `plan:` and `cv:` blocks of configs/experiment/<experiment>.yaml. Each (set, method,
 repeat, fold) is one task, run by single-threaded loky workers through the Hydra runner's own config (so
@@ -49,12 +51,19 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="report and timing.json folder (default: results/<experiment>/, or "
                              "<results-dir>/<experiment>-report/ with another --results-dir, so that a scratch run "
                              "never writes into the committed results)")
+    parser.add_argument("--override", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Hydra override of every task (repeatable; e.g. +method.sampler.ae_min_steps=600): a "
+                             "study of another setting, which enters the records' config hash; needs a scratch "
+                             "--results-dir")
     parser.add_argument("--no-report", action="store_true", help="run the folds only")
     parser.add_argument("--report-only", action="store_true", help="write the report from the stored records")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and what is left, run nothing")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    if args.override and args.results_dir.resolve() == (ROOT / "results" / "runs").resolve():
+        parser.error("--override studies another setting: give it a scratch --results-dir (e.g. /tmp/study), so that "
+                     "its records never mix with the committed store")
     return args
 
 
@@ -69,7 +78,8 @@ def run_tasks(plan, tasks, args, start: float) -> tuple[int, float]:
     from joblib import Parallel, delayed
 
     failed, begin = 0, time.perf_counter()
-    jobs = (delayed(run_task)(plan.experiment, task, str(args.results_dir.resolve())) for task in tasks)
+    jobs = (delayed(run_task)(plan.experiment, task, str(args.results_dir.resolve()), tuple(args.override))
+            for task in tasks)
     results = Parallel(n_jobs=args.jobs, backend="loky", return_as="generator_unordered")(jobs)
     for k, result in enumerate(results, 1):
         head = f"[{k}/{len(tasks)}] {result['task'].label}"
@@ -99,7 +109,9 @@ def main(argv=None) -> int:
         from glgan.experiment.store import ResultStore
 
         tasks = order_tasks(plan, set_sizes(plan.sets))
-        store, keys = ResultStore(runs), task_keys(plan.experiment, tasks)
+        if args.override and tasks:
+            check_overrides(plan.experiment, tasks, args.override)
+        store, keys = ResultStore(runs), task_keys(plan.experiment, tasks, tuple(args.override))
         todo = [task for task in tasks if not store.has(keys[task])]
         # An empty store (e.g. emptied because every config hash changed) starts a new timing history: the
         # earlier invocations timed runs that are no longer there.
@@ -127,10 +139,25 @@ def main(argv=None) -> int:
     return 0
 
 
+def check_overrides(experiment: str, tasks, overrides) -> None:
+    """Stop before any work if ``--override`` does not compose or names no parameter of a method's sampler."""
+    from glgan.experiment.benchmark_plan import fold_config
+    from glgan.run import check_run_config
+
+    seen = {}
+    for task in tasks:
+        if task.method not in seen:
+            try:
+                check_run_config(seen.setdefault(task.method, fold_config(experiment, task, tuple(overrides))))
+            except Exception as error:  # noqa: BLE001 - Hydra's and the runner's errors, one line each
+                raise SystemExit(f"benchmark: --override {' '.join(overrides)} does not apply to method "
+                                 f"{task.method}: {' '.join(str(error).split())}") from None
+
+
 def _any_stored(store, args) -> bool:
     """Whether any run of the experiment's whole plan (not only the --sets/--methods part) is in ``store``."""
     full_tasks = order_tasks(load_benchmark_plan(args.experiment).restrict(repeats=args.repeats), {})
-    return any(store.has(key) for key in task_keys(args.experiment, full_tasks).values())
+    return any(store.has(key) for key in task_keys(args.experiment, full_tasks, tuple(args.override)).values())
 
 
 def _write_timing(out: Path, plan, jobs: int, n_runs: int, wall: float, failed: int, fresh: bool = False) -> None:

@@ -321,3 +321,22 @@ def test_a_scratch_store_keeps_its_timing_out_of_the_committed_results(tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert (tmp_path / "runs" / "benchmark-quick-report" / "timing.json").is_file()
     assert (committed.read_bytes() if committed.exists() else None) == before
+
+
+def test_a_study_override_needs_a_scratch_store_applies_and_is_checked_first(tmp_path):
+    import scripts.benchmark as script
+    from glgan.experiment.benchmark_plan import task_keys
+
+    with pytest.raises(SystemExit):  # argparse's error: the committed store is refused
+        script.parse_args(["--experiment", "benchmark-dev", "--override", "+method.sampler.ae_min_steps=600"])
+    args = script.parse_args(["--experiment", "benchmark-dev", "--override", "+method.sampler.ae_min_steps=600",
+                              "--results-dir", str(tmp_path)])
+    assert args.override == ["+method.sampler.ae_min_steps=600"]
+    task = Task("yeast3", "glgan", 0, 0)
+    script.check_overrides("benchmark-dev", [task], args.override)  # a GLGAN parameter: accepted
+    study, default = (task_keys("benchmark-dev", [task], o)[task] for o in (tuple(args.override), ()))
+    assert study.config_hash != default.config_hash  # the study's records never pass for the default's
+    with pytest.raises(SystemExit, match="ae_min_stepz"):
+        script.check_overrides("benchmark-dev", [task], ["+method.sampler.ae_min_stepz=600"])
+    with pytest.raises(SystemExit, match="smote"):  # SMOTE has no such parameter
+        script.check_overrides("benchmark-dev", [Task("yeast3", "smote", 0, 0)], args.override)
