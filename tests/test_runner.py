@@ -42,8 +42,9 @@ def test_run_writes_one_record_per_classifier_then_reuses_it(tmp_path, monkeypat
     assert first["n_train_majority"] == 240 and first["n_train_minority"] == 12  # 300 per class, 60 to test
     assert first["n_synthetic"] == 240 - 12 and first["n_resampled_minority"] == 240
     for field in ("macro_f1", "micro_f1", "mcc", "sampler_seconds", "classifier_seconds", "config_hash",
-                  "versions", "git_commit", "data_variant", "finished_at"):
+                  "versions", "git_commit", "cpu", "data_variant", "finished_at"):
         assert field in first, field
+    assert first["cpu"] and first["cpu"] != "unknown"  # the CPU model, whose kernels the numbers depend on
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a stored run was recomputed")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shlex
 from pathlib import Path
 
@@ -33,12 +32,6 @@ def _shown(arg: str) -> str:
 def machine_lines(args, load_before, load_after, started, seconds) -> list[str]:
     from glgan.experiment.pipeline import provenance
 
-    cpu_model = platform.processor() or "unknown"
-    try:
-        cpu_model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     import torch
 
     gpu = torch.cuda.get_device_name(0) if args.device.startswith("cuda") and torch.cuda.is_available() else None
@@ -48,7 +41,7 @@ def machine_lines(args, load_before, load_after, started, seconds) -> list[str]:
         f"- Command: `{' '.join(shlex.quote(_shown(a)) for a in ['python', 'scripts/bench.py', *args.argv])}`",
         f"- Started {started} UTC; the benchmark took {seconds / 60:.1f} min.",
         f"- Git commit: `{prov['git_commit']}`",
-        f"- Machine: {cpu_model}; {os.cpu_count()} logical cores; Python {prov['python']}; {versions}, "
+        f"- Machine: {prov['cpu']}; {os.cpu_count()} logical cores; Python {prov['python']}; {versions}, "
         f"ctgan {_version('ctgan')}.",
         f"- Device: {args.device}{f' ({gpu})' if gpu else ''}. Threads per measurement: {args.threads} "
         "(OMP/MKL/OpenBLAS and `torch.set_num_threads`), one measurement at a time.",

