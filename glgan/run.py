@@ -194,22 +194,28 @@ def run(cfg: DictConfig, on_resampled=None) -> Path:
     return path
 
 
+def _task_summary(task, run_once) -> dict:
+    """Call ``run_once()`` (which returns a record file); a summary of its records for a progress line, or
+    of the error (never raises: one failed task must not stop the others of a worker pool)."""
+    start = time.perf_counter()
+    try:
+        records = json.loads(Path(run_once()).read_text())["records"]
+    except Exception as error:  # noqa: BLE001
+        return {"task": task, "ok": False, "error": f"{type(error).__name__}: {error}",
+                "seconds": time.perf_counter() - start}
+    return {"task": task, "ok": True, "seconds": time.perf_counter() - start,
+            "sampler_seconds": records[0]["sampler_seconds"],
+            "mcc": {r["classifier"]: r["mcc"] for r in records}}
+
+
 def run_task(experiment: str, task: Task, results_dir: str, overrides=()) -> dict:
     """Run one KEEL benchmark fold single-threaded in this process; a summary for the progress line (never raises).
 
     ``scripts/benchmark.py`` calls it in its parallel workers for each task of the plan
     (:mod:`glgan.experiment.benchmark_plan`).
     """
-    start = time.perf_counter()
-    try:
-        cfg = fold_config(experiment, task, (f"results_dir={results_dir}", "threads=1", *overrides))
-        records = json.loads(Path(run(cfg)).read_text())["records"]
-    except Exception as error:  # noqa: BLE001 - one failed fold must not stop the others
-        return {"task": task, "ok": False, "error": f"{type(error).__name__}: {error}",
-                "seconds": time.perf_counter() - start}
-    return {"task": task, "ok": True, "seconds": time.perf_counter() - start,
-            "sampler_seconds": records[0]["sampler_seconds"],
-            "mcc": {r["classifier"]: r["mcc"] for r in records}}
+    return _task_summary(task, lambda: run(fold_config(experiment, task, (f"results_dir={results_dir}", "threads=1",
+                                                                          *overrides))))
 
 
 def run_cell_task(experiment: str, cell: Cell, results_dir: str, data_dir=None, interleaving_cache=None) -> dict:
@@ -221,25 +227,22 @@ def run_cell_task(experiment: str, cell: Cell, results_dir: str, data_dir=None, 
     report's interleaving row from its resampled rows (:mod:`glgan.experiment.derived`), which the report
     would otherwise compute by fitting the same sampler on the same split again.
     """
-    start = time.perf_counter()
     extra = (f"results_dir={results_dir}", "threads=1", *(() if data_dir is None else (f"data_dir={data_dir}",)))
-    try:
+
+    def run_once() -> Path:
         cfg = cell_config(experiment, cell.dataset, cell.method, cell.seed, cell.ratio, (*cell.overrides, *extra))
-        on_resampled = None
-        if interleaving_cache is not None:
-            from glgan.experiment import derived
+        if interleaving_cache is None:
+            return run(cfg)
+        from glgan.experiment import derived
 
-            def on_resampled(dataset, split, X_res, y_res):
-                path = derived.cache_path(Path(interleaving_cache), cfg, cell.dataset, cell.method, cell.seed)
-                if not path.is_file():
-                    derived.write_row(path, cfg, dataset, cell.dataset, cell.method, cell.seed, split, X_res, y_res)
+        def cache_row(dataset, split, X_res, y_res):
+            path = derived.cache_path(Path(interleaving_cache), cfg, cell.dataset, cell.method, cell.seed)
+            if not path.is_file():
+                derived.write_row(path, cfg, dataset, cell.dataset, cell.method, cell.seed, split, X_res, y_res)
 
-        records = json.loads(Path(run(cfg, on_resampled)).read_text())["records"]
-    except Exception as error:  # noqa: BLE001 - one failed cell must not stop the others
-        return {"task": cell, "ok": False, "error": f"{type(error).__name__}: {' '.join(str(error).split())}",
-                "seconds": time.perf_counter() - start}
-    return {"task": cell, "ok": True, "seconds": time.perf_counter() - start,
-            "sampler_seconds": records[0]["sampler_seconds"], "mcc": {r["classifier"]: r["mcc"] for r in records}}
+        return run(cfg, on_resampled=cache_row)
+
+    return _task_summary(cell, run_once)
 
 
 def _fail(message: str) -> NoReturn:

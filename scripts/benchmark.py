@@ -144,14 +144,15 @@ def check_overrides(experiment: str, tasks, overrides) -> None:
     from glgan.experiment.benchmark_plan import fold_config
     from glgan.run import check_run_config
 
-    seen = {}
+    one_per_method = {}
     for task in tasks:
-        if task.method not in seen:
-            try:
-                check_run_config(seen.setdefault(task.method, fold_config(experiment, task, tuple(overrides))))
-            except Exception as error:  # noqa: BLE001 - Hydra's and the runner's errors, one line each
-                raise SystemExit(f"benchmark: --override {' '.join(overrides)} does not apply to method "
-                                 f"{task.method}: {' '.join(str(error).split())}") from None
+        one_per_method.setdefault(task.method, task)
+    for method, task in one_per_method.items():
+        try:
+            check_run_config(fold_config(experiment, task, tuple(overrides)))
+        except Exception as error:  # noqa: BLE001 - Hydra's and the runner's errors, one line each
+            raise SystemExit(f"benchmark: --override {' '.join(overrides)} does not apply to method {method}: "
+                             f"{' '.join(str(error).split())}") from None
 
 
 def _any_stored(store, args) -> bool:
