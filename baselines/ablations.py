@@ -40,7 +40,7 @@ _TAIL_PARAMETERS = """k_neighbors : int, default=5
     balanced_reconstruction : bool or None, default=None
         Eq. 3.1 averaged per class ("paper": False, "balanced": True).
     ae_min_steps : int or None, default=None
-        Train the autoencoder for at least this many steps ("paper": 0, "balanced": 1000).
+        Train the autoencoder for at least this many steps ("paper": 0, "balanced": 800).
     max_epoch_rows : int or None, default=8192
         The training budget, exactly as for :class:`glgan.GLGAN`: on more rows than this, each epoch
         visits a fresh random subset of this many rows, so the fit's cost stops growing with n.

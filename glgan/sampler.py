@@ -109,7 +109,7 @@ class GLGAN(LatentSMOTESampler):
         left at None, and ``patience`` and ``tol`` when they are "auto". "paper" trains the losses as printed
         (Eq. 3.2 in its scale-invariant form); its minority collapses on small minorities (synthetic
         spread 3-9 % of the real one on KEEL dev sets). "balanced" makes every real-row term
-        class-balanced, stops Eq. 3.2 at a margin, trains the autoencoder for at least 1000 steps,
+        class-balanced, stops Eq. 3.2 at a margin, trains the autoencoder for at least 800 steps,
         weighs Eq. 3.6's adversarial and classifier terms 0.1 and stops the rounds sooner (docs/REPRODUCTION.md,
         "GL-GAN's synthetic samples" and "Speed and scale", has the dev measurements).
     balanced_reconstruction : bool or None, default=None
@@ -120,7 +120,7 @@ class GLGAN(LatentSMOTESampler):
         within-class RMS spreads apart ("paper": ``inf``, never; "balanced": 0.5).
     ae_min_steps : int or None, default=None
         Train the autoencoder for at least this many optimiser steps, however small the data
-        ("paper": 0; "balanced": 1000).
+        ("paper": 0; "balanced": 800).
     balanced_real_terms : bool or None, default=None
         Class-balance the real-row terms of Eqs. 3.4, 3.5 and 3.6's reconstruction ("paper": False,
         "balanced": True); as printed, D sees ~99 % majority real rows and pushes G's minority rows
