@@ -214,8 +214,8 @@ def run_task(experiment: str, task: Task, results_dir: str, overrides=()) -> dic
     ``scripts/benchmark.py`` calls it in its parallel workers for each task of the plan
     (:mod:`glgan.experiment.benchmark_plan`).
     """
-    return _task_summary(task, lambda: run(fold_config(experiment, task, (f"results_dir={results_dir}", "threads=1",
-                                                                          *overrides))))
+    extra = (f"results_dir={results_dir}", "threads=1", *overrides)
+    return _task_summary(task, lambda: run(fold_config(experiment, task, extra)))
 
 
 def run_cell_task(experiment: str, cell: Cell, results_dir: str, data_dir=None, interleaving_cache=None) -> dict:
