@@ -15,7 +15,7 @@ export MKL_NUM_THREADS ?= 1
 export PYTHONHASHSEED := 0
 
 .PHONY: setup test test-fast reproduce reproduce-quick report table1 bench bench-threads profile clean-venv
-.PHONY: benchmark benchmark-dev benchmark-quick
+.PHONY: benchmark benchmark-dev benchmark-quick sensitivity
 JOBS ?= 2
 
 setup: $(STAMP)
@@ -37,7 +37,7 @@ reproduce: $(STAMP)
 reproduce-quick: $(STAMP)
 	$(PY) scripts/reproduce.py --quick --jobs $(JOBS)
 
-# The KEEL benchmark beyond the paper (issue 12): eval list -> results/benchmark/, dev list ->
+# The KEEL benchmark beyond the paper: eval list -> results/benchmark/, dev list ->
 # results/benchmark-dev/, three small dev sets with short training -> results/benchmark-quick/ (git-ignored).
 # Resumable: stored folds are skipped. BENCHMARK_ARGS passes e.g. --sets/--methods/--report-only.
 benchmark: $(STAMP)
@@ -48,6 +48,11 @@ benchmark-dev: $(STAMP)
 
 benchmark-quick: $(STAMP)
 	$(PY) scripts/benchmark.py --experiment benchmark-quick --jobs $(JOBS) $(BENCHMARK_ARGS)
+
+# GL-GAN's settings one at a time on the dev list, SMOTE's k beside it -> results/benchmark-dev/sensitivity.md
+# (grid: configs/benchmark/sensitivity.yaml; records: results/runs/sensitivity/, resumable).
+sensitivity: $(STAMP)
+	$(PY) scripts/sensitivity.py --jobs $(JOBS) $(SENSITIVITY_ARGS)
 
 # Tables and figures from the committed records, then the notebook re-executed on them (its saved outputs
 # must match results/: tests/test_notebook_outputs.py).
@@ -79,7 +84,7 @@ profile: $(STAMP)
 	$(PY) scripts/profile_glgan.py --sizes 10000,100000 --out results/profile_glgan.md
 	$(PY) scripts/profile_glgan.py --sizes 10000 --set max_epoch_rows=null --out results/profile_glgan_unbudgeted.md
 
-# Threads benchmark (issue 14) -> results/bench_threads.md: GL-GAN's default n_threads=1 against torch's default
+# Threads benchmark -> results/bench_threads.md: GL-GAN's default n_threads=1 against torch's default
 # threads, idle, beside 1 and 2 busy processes, and in cross_val_score(n_jobs=2) (about 10 min on 2 cores;
 # BENCH_THREADS_ARGS=--quick for a smoke run). Its workers drop the OMP/MKL/OpenBLAS variables exported above.
 bench-threads: $(STAMP)

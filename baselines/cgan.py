@@ -49,10 +49,10 @@ __all__ = [
 # ``epochs="auto"``: whole epochs until at least this many D (and G) updates. A fixed update budget
 # makes a fit's cost depend on the network widths only, not on the number of rows (see the notes).
 CGAN_AUTO_UPDATES = 500
-# ``epochs="auto"`` since issue 15: train for at least CGAN_AUTO_UPDATES and at most CGAN_MAX_UPDATES
+# ``epochs="auto"``: train for at least CGAN_AUTO_UPDATES and at most CGAN_MAX_UPDATES
 # updates of D and of G (2 optimiser steps per update), stopping earlier once the generator loss has
 # reached a plateau (see CGAN's ``patience`` and ``tol``). 1000 updates = 2000 optimiser steps, GL-GAN's budget
-# on the USPS r = 0.01 split (docs/REPRODUCTION.md, issue 15).
+# on the USPS r = 0.01 split (docs/REPRODUCTION.md).
 CGAN_MAX_UPDATES = 1000
 # Smoothing window (updates) of the generator loss that the convergence rule compares.
 CGAN_LOSS_WINDOW = 100
@@ -133,7 +133,7 @@ class CGAN(TorchSamplerMixin, BaseOverSampler):
         epochs until the generator loss has converged (see ``patience``), but at least ``min_updates``
         and at most ``max_updates`` updates of D and of G, so the cost does not grow with the number
         of rows. The paper used 2000-10000 epochs on datasets of a few hundred rows; see
-        ``docs/REPRODUCTION.md`` (§9 and issue 15) for the budget.
+        ``docs/REPRODUCTION.md`` (neural baselines) for the budget.
 
     min_updates, max_updates : int, default=500, 1000
         Bounds of ``epochs="auto"`` in minibatch updates (each one D step and one G step). 1000 updates

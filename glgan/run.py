@@ -30,7 +30,6 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 from threadpoolctl import threadpool_limits
 
-from glgan.experiment.benchmark_plan import Task, fold_config
 from glgan.experiment.cells import cell_config
 from glgan.experiment.command_check import check_group_choices, check_sampler_class, check_sampler_parameters, closest
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
@@ -194,7 +193,7 @@ def run(cfg: DictConfig, on_resampled=None) -> Path:
     return path
 
 
-def _task_summary(task, run_once) -> dict:
+def task_summary(task, run_once) -> dict:
     """Call ``run_once()`` (which returns a record file); a summary of its records for a progress line, or
     of the error (never raises: one failed task must not stop the others of a worker pool)."""
     start = time.perf_counter()
@@ -206,16 +205,6 @@ def _task_summary(task, run_once) -> dict:
     return {"task": task, "ok": True, "seconds": time.perf_counter() - start,
             "sampler_seconds": records[0]["sampler_seconds"],
             "mcc": {r["classifier"]: r["mcc"] for r in records}}
-
-
-def run_task(experiment: str, task: Task, results_dir: str, overrides=()) -> dict:
-    """Run one KEEL benchmark fold single-threaded in this process; a summary for the progress line (never raises).
-
-    ``scripts/benchmark.py`` calls it in its parallel workers for each task of the plan
-    (:mod:`glgan.experiment.benchmark_plan`).
-    """
-    extra = (f"results_dir={results_dir}", "threads=1", *overrides)
-    return _task_summary(task, lambda: run(fold_config(experiment, task, extra)))
 
 
 def run_cell_task(experiment: str, cell: Cell, results_dir: str, data_dir=None, interleaving_cache=None) -> dict:
@@ -242,7 +231,7 @@ def run_cell_task(experiment: str, cell: Cell, results_dir: str, data_dir=None, 
 
         return run(cfg, on_resampled=cache_row)
 
-    return _task_summary(cell, run_once)
+    return task_summary(cell, run_once)
 
 
 def _fail(message: str) -> NoReturn:

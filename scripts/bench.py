@@ -1,4 +1,4 @@
-"""Benchmark every sampler's ``fit_resample``: seconds and peak memory (issue 6) -> results/bench.md.
+"""Benchmark every sampler's ``fit_resample``: seconds and peak memory -> results/bench.md.
 
     python scripts/bench.py                       # the full benchmark, 1 thread (23 min at c49385b; about half of it CTGAN)
     python scripts/bench.py --quick               # smoke run, under 2 minutes
@@ -43,13 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # The library holds the benchmark; the names not used here stay reachable through this script (tests/test_bench.py).
-from glgan.benchmarking.driver import all_methods, log, predicted_over_limit, run_benchmark  # noqa: E402,F401
-from glgan.benchmarking.report import (  # noqa: E402
+from glgan.speedbench.driver import all_methods, log, predicted_over_limit, run_benchmark  # noqa: E402,F401
+from glgan.speedbench.report import (  # noqa: E402
     _shown, load_measurements, machine_lines, save_measurements, write_report,
 )
-from glgan.benchmarking.reproduce_log import reproduce_lines  # noqa: E402,F401
-from glgan.benchmarking.settings import FEATURES, QUICK_SIZES, SIZES, Row  # noqa: E402,F401
-from glgan.benchmarking.worker import measure, synthetic_data, worker_main  # noqa: E402,F401
+from glgan.speedbench.reproduce_log import reproduce_lines  # noqa: E402,F401
+from glgan.speedbench.settings import FEATURES, QUICK_SIZES, SIZES, Row  # noqa: E402,F401
+from glgan.speedbench.worker import measure, synthetic_data, worker_main  # noqa: E402,F401
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -125,6 +125,7 @@ def main(argv=None) -> int:
         measured["setup"] = [*measured["setup"], f"- Rewritten from the saved measurements by `{shown}` on "
                              f"{when} UTC (nothing re-measured)."]
         log(f"wrote {write_report(args, measured)} from {saved}")
+        _update_docs(args)
         return 0
     if not args.no_ctgan:
         try:
@@ -144,7 +145,17 @@ def main(argv=None) -> int:
     failed = [r for r in rows if r.result.get("status") == "failed"]
     log(f"wrote {out} ({len(rows)} measurements, {len(failed)} failed) in "
         f"{(time.perf_counter() - start) / 60:.1f} min")
+    _update_docs(args)
     return 1 if failed else 0
+
+
+def _update_docs(args) -> None:
+    """The committed measurements feed README's and docs' generated blocks: rewrite them."""
+    if args.out.resolve() == (ROOT / "results" / "bench.md").resolve():
+        from glgan.report.doc_blocks import update_docs
+
+        for line in update_docs(ROOT):
+            log(f"docs: {line}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Threads benchmark (issue 14): GL-GAN's default ``n_threads=1`` on an idle and a busy machine.
+"""Threads benchmark: GL-GAN's default ``n_threads=1`` on an idle and a busy machine.
 
     python scripts/bench_threads.py                    # full measurement -> results/bench_threads.md (5-15 min)
     python scripts/bench_threads.py --repeats 3        # median of 3 runs per row (3x as long)
@@ -177,7 +177,7 @@ def render(rows: list[dict], *, data: str, load: tuple[float, float], command: s
     ok = [r for r in rows if r.get("torch")]
     torch_version = ok[0]["torch"] if ok else "unknown"
     torch_default = next((r["threads_at_start"] for r in ok if r["variant"] != "pinned"), "unknown")
-    lines = ["# Threads benchmark (issue 14)", "",
+    lines = ["# Threads benchmark", "",
              f"- Command: `{command}`; {seconds / 60:.1f} min in all.",
              f"- Commit: `{git_commit()}`",
              f"- Machine: {os.cpu_count()} logical cores (nproc); torch {torch_version}; torch's default threads "

@@ -21,7 +21,6 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before numpy/torch load: parallel workers must be single-threaded
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -29,13 +28,15 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from glgan.experiment.benchmark_plan import load_benchmark_plan, order_tasks, task_keys  # noqa: E402
-from glgan.run import run_task  # noqa: E402
-
-
-def elapsed(start: float) -> str:
-    seconds = int(time.perf_counter() - start)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+from glgan.keel_benchmark.plan import load_benchmark_plan, order_tasks, task_keys  # noqa: E402
+from glgan.keel_benchmark.tasks import (  # noqa: E402
+    any_stored,
+    check_overrides,
+    elapsed,
+    run_tasks,
+    set_sizes,
+    write_timing,
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -67,32 +68,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def set_sizes(sets) -> dict[str, int]:
-    from glgan.data.keel import load_set
-
-    return {name: load_set(name).X.size for name in sets}
-
-
-def run_tasks(plan, tasks, args, start: float) -> tuple[int, float]:
-    """Run ``tasks`` with ``args.jobs`` loky workers; return (failures, wall seconds)."""
-    from joblib import Parallel, delayed
-
-    failed, begin = 0, time.perf_counter()
-    jobs = (delayed(run_task)(plan.experiment, task, str(args.results_dir.resolve()), tuple(args.override))
-            for task in tasks)
-    results = Parallel(n_jobs=args.jobs, backend="loky", return_as="generator_unordered")(jobs)
-    for k, result in enumerate(results, 1):
-        head = f"[{k}/{len(tasks)}] {result['task'].label}"
-        if result["ok"]:
-            scores = " ".join(f"{c}={v:.3f}" for c, v in result["mcc"].items())
-            print(f"{head}: mcc {scores} | sampler {result['sampler_seconds']:.1f} s, run {result['seconds']:.1f} s"
-                  f" | elapsed {elapsed(start)}", flush=True)
-        else:
-            failed += 1
-            print(f"{head}: FAILED {result['error']} | elapsed {elapsed(start)}", flush=True)
-    return failed, time.perf_counter() - begin
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     split = lambda text: None if text is None else [t for t in text.split(",") if t]  # noqa: E731
@@ -115,7 +90,7 @@ def main(argv=None) -> int:
         todo = [task for task in tasks if not store.has(keys[task])]
         # An empty store (e.g. emptied because every config hash changed) starts a new timing history: the
         # earlier invocations timed runs that are no longer there.
-        fresh = len(todo) == len(tasks) and not _any_stored(store, args)
+        fresh = len(todo) == len(tasks) and not any_stored(store, args)
         print(f"benchmark: {len(tasks)} runs, {len(tasks) - len(todo)} already stored, {len(todo)} to run "
               f"(biggest sets first: {', '.join(dict.fromkeys(t.set for t in todo[:200]))[:120]}) | elapsed {elapsed(start)}",
               flush=True)
@@ -123,55 +98,25 @@ def main(argv=None) -> int:
             return 0
         failed, wall = run_tasks(plan, todo, args, start) if todo else (0, 0.0)
         if todo:
-            _write_timing(out, plan, args.jobs, len(todo), wall, failed, fresh=fresh)
+            write_timing(out, plan, args.jobs, len(todo), wall, failed, fresh=fresh)
         if failed:
             print(f"benchmark: {failed} run(s) failed; rerun to retry (stored runs are kept) | elapsed {elapsed(start)}",
                   flush=True)
             return 1
     if not args.no_report:
-        from glgan.report.benchmark import make_benchmark_report
+        from glgan.keel_benchmark.report import make_benchmark_report
 
         # the report covers the experiment's whole plan: what --sets/--methods left out shows as "not run yet"
         full_plan = load_benchmark_plan(args.experiment).restrict(repeats=args.repeats)
         readme = make_benchmark_report(full_plan, runs, out)
         print(f"[report] {readme} | elapsed {elapsed(start)}", flush=True)
+        if out == (ROOT / "results" / plan.experiment).resolve():  # the committed report: so do the docs' blocks
+            from glgan.report.doc_blocks import update_docs
+
+            for line in update_docs(ROOT):
+                print(f"[docs] {line}", flush=True)
     print(f"benchmark: finished | elapsed {elapsed(start)}", flush=True)
     return 0
-
-
-def check_overrides(experiment: str, tasks, overrides) -> None:
-    """Stop before any work if ``--override`` does not compose or names no parameter of a method's sampler."""
-    from glgan.experiment.benchmark_plan import fold_config
-    from glgan.run import check_run_config
-
-    one_per_method = {}
-    for task in tasks:
-        one_per_method.setdefault(task.method, task)
-    for method, task in one_per_method.items():
-        try:
-            check_run_config(fold_config(experiment, task, tuple(overrides)))
-        except Exception as error:  # noqa: BLE001 - Hydra's and the runner's errors, one line each
-            raise SystemExit(f"benchmark: --override {' '.join(overrides)} does not apply to method {method}: "
-                             f"{' '.join(str(error).split())}") from None
-
-
-def _any_stored(store, args) -> bool:
-    """Whether any run of the experiment's whole plan (not only the --sets/--methods part) is in ``store``."""
-    full_tasks = order_tasks(load_benchmark_plan(args.experiment).restrict(repeats=args.repeats), {})
-    return any(store.has(key) for key in task_keys(args.experiment, full_tasks, tuple(args.override)).values())
-
-
-def _write_timing(out: Path, plan, jobs: int, n_runs: int, wall: float, failed: int, fresh: bool = False) -> None:
-    """Append this invocation's wall time to ``<out>/timing.json`` (the report sums them; records hold CPU times).
-
-    ``fresh``: the store held none of the plan's runs before this invocation, so the history starts again.
-    """
-    path = out / "timing.json"
-    history = json.loads(path.read_text()) if path.is_file() and not fresh else []
-    history.append({"experiment": plan.experiment, "jobs": jobs, "runs": n_runs, "failed": failed,
-                    "wall_seconds": round(wall, 1), "cpus": os.cpu_count()})
-    out.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(history, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

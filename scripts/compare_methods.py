@@ -18,7 +18,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from glgan.report.benchmark_quality import quality_means, target_check  # noqa: E402
+from glgan.keel_benchmark.quality import quality_means, target_check  # noqa: E402
 from glgan.report.records import load_records  # noqa: E402
 
 PAPER_CLASSIFIERS = ("mlp", "linear_svc", "adaboost")

@@ -1,6 +1,6 @@
 """GL-GAN's development study: sample quality and MCC of sampler settings on the KEEL *dev* list only.
 
-Protocol (the KEEL benchmark's, issue 12): natural imbalance, stratified 5-fold CV with seed 0, min-max
+Protocol (the KEEL benchmark's): natural imbalance, stratified 5-fold CV with seed 0, min-max
 scaling fit on the training fold, each sampler balances the training fold. Per (set, fold, setting) it
 records the diagnostics of :mod:`glgan.diagnostics` (synthetic rows against the test fold's real
 minority rows) and, with ``--classifiers``, the MCC of the project's three classifiers. Only the dev

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GL-GAN's benchmark rows on a GPU (issue 6) -> results/bench_gpu.md, in under 5 minutes.
+# GL-GAN's benchmark rows on a GPU -> results/bench_gpu.md, in under 5 minutes.
 #
 #   scripts/gpu_check.sh                 # uses .venv/bin/python (PYTHON=... to use another interpreter)
 #   scripts/gpu_check.sh --threads 4     # extra arguments go to scripts/bench.py

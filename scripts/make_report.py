@@ -60,6 +60,11 @@ def main(argv=None) -> int:
     for claim in claims:
         print(f"  claim: {claim.claim}: {claim.verdict}")
     print(f"report for experiment '{plan.experiment}' written to {out} in {time.perf_counter() - start:.0f} s")
+    if out.resolve() == (ROOT / "results").resolve():  # the committed report: README's and docs' blocks follow it
+        from glgan.report.doc_blocks import update_docs
+
+        for line in update_docs(ROOT):
+            print(f"  docs: {line}")
     return 0
 
 

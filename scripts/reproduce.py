@@ -107,7 +107,7 @@ def report_fits(plan, statuses, pending: list[Cell], cache: Path) -> tuple[list[
             from_cells.add(cell)
         else:
             fits.append(Fit(name, method, seed, status.overrides, status.partial, keep))
-    if "cgan" in plan.methods:  # the report's cGAN loss curves (issue 15)
+    if "cgan" in plan.methods:  # the report's cGAN loss curves
         seed = plan.interleaving_seeds[0] if plan.interleaving_seeds else 0
         for name in held:
             status = statuses[name]

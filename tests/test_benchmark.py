@@ -10,7 +10,7 @@ import pytest
 
 from glgan.data import keel, load_dataset
 from glgan.experiment import cv
-from glgan.experiment.benchmark_plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks
+from glgan.keel_benchmark.plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks
 from glgan.experiment.store import FoldKey, ResultStore, RunKey
 
 ISSUE_DEV = ("glass1, ecoli1, ecoli3, yeast3, vehicle0, new_thyroid1, pima, haberman, glass6, yeast-0-5-6-7-9_vs_4, "
@@ -90,7 +90,11 @@ def test_scaler_is_fit_on_training_rows_only(data, monkeypatch):
     monkeypatch.setattr(cv.MinMaxScaler, "fit", lambda self, A, *a, **k: seen.append(A.copy()) or original(self, A))
     part = cv.make_fold(X, y, n_folds=5, repeat=0, fold=3, seed=0)
     assert len(seen) == 1 and np.array_equal(seen[0], X[part.train_index])
-    np.testing.assert_allclose(part.X_train.min(axis=0), 0) and np.testing.assert_allclose(part.X_train.max(axis=0), 1)
+    np.testing.assert_allclose(part.X_train.min(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(part.X_train.max(axis=0), 1)
+    # The test rows are scaled with the training rows' range (values outside [0, 1] are kept).
+    low, high = X[part.train_index].min(axis=0), X[part.train_index].max(axis=0)
+    np.testing.assert_allclose(part.X_test, (X[part.test_index] - low) / (high - low), atol=1e-12)
 
 
 def test_bad_folds_fail_before_any_work(data):
@@ -167,7 +171,7 @@ def test_fold_records_share_the_store_with_paper_records(tmp_path):
 def test_cached_composition_equals_a_fresh_one():
     from omegaconf import OmegaConf
 
-    from glgan.experiment.benchmark_plan import fold_config
+    from glgan.keel_benchmark.plan import fold_config
 
     for task in (Task("pima", "glgan", 0, 3), Task("glass1", "smote", 1, 4)):
         fresh = compose_fold("benchmark-dev", task)
@@ -211,7 +215,7 @@ def synthetic_store(root, sets, methods, folds=5):
 
 
 def test_report_on_a_synthetic_store(tmp_path):
-    from glgan.report.benchmark import make_benchmark_report
+    from glgan.keel_benchmark.report import make_benchmark_report
 
     sets, methods = [f"set{i}" for i in range(6)], ["smote", "random", "imbalanced", "glgan"]
     store = synthetic_store(tmp_path / "runs", sets, methods)
@@ -241,7 +245,7 @@ def test_report_on_a_synthetic_store(tmp_path):
 
 
 def test_report_without_the_reference_method(tmp_path):
-    from glgan.report.benchmark import make_benchmark_report
+    from glgan.keel_benchmark.report import make_benchmark_report
 
     sets, methods = [f"set{i}" for i in range(4)], ["smote", "random"]
     synthetic_store(tmp_path / "runs", sets, methods)
@@ -289,20 +293,18 @@ def test_driver_resumes_after_sigkill(tmp_path):
 
 
 def test_timing_history_restarts_when_the_store_held_none_of_the_plan(tmp_path):
-    import importlib.util
-    from pathlib import Path
+    from argparse import Namespace
 
-    spec = importlib.util.spec_from_file_location("benchmark_script", Path(__file__).parents[1] / "scripts" / "benchmark.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    from glgan.keel_benchmark.tasks import any_stored, write_timing
+
     plan = load_benchmark_plan("benchmark-quick")
-    script._write_timing(tmp_path, plan, 2, 30, 60.0, 0)
-    script._write_timing(tmp_path, plan, 2, 10, 20.0, 0)  # a resumed invocation: appended
+    write_timing(tmp_path, plan, 2, 30, 60.0, 0)
+    write_timing(tmp_path, plan, 2, 10, 20.0, 0)  # a resumed invocation: appended
     assert [t["runs"] for t in json.loads((tmp_path / "timing.json").read_text())] == [30, 10]
-    script._write_timing(tmp_path, plan, 2, 40, 80.0, 0, fresh=True)  # an emptied store: a new history
+    write_timing(tmp_path, plan, 2, 40, 80.0, 0, fresh=True)  # an emptied store: a new history
     assert [t["runs"] for t in json.loads((tmp_path / "timing.json").read_text())] == [40]
     store = ResultStore(tmp_path / "runs")
-    assert not script._any_stored(store, script.parse_args(["--experiment", "benchmark-quick"]))
+    assert not any_stored(store, Namespace(experiment="benchmark-quick", repeats=None, override=[]))
 
 
 def test_a_scratch_store_keeps_its_timing_out_of_the_committed_results(tmp_path):
@@ -325,7 +327,7 @@ def test_a_scratch_store_keeps_its_timing_out_of_the_committed_results(tmp_path)
 
 def test_a_study_override_needs_a_scratch_store_applies_and_is_checked_first(tmp_path):
     import scripts.benchmark as script
-    from glgan.experiment.benchmark_plan import task_keys
+    from glgan.keel_benchmark.plan import task_keys
 
     with pytest.raises(SystemExit):  # argparse's error: the committed store is refused
         script.parse_args(["--experiment", "benchmark-dev", "--override", "+method.sampler.ae_min_steps=600"])

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glgan.experiment.benchmark_plan import BenchmarkPlan
+from glgan.keel_benchmark.plan import BenchmarkPlan
 from glgan.experiment.store import FoldKey, ResultStore
-from glgan.report import benchmark_bayes as bayes
+from glgan.keel_benchmark import bayes
 
 CLASSIFIERS = ("mlp", "linear_svc", "adaboost", "lightgbm")
 # method -> (MCC offset, ROC AUC offset): class weights far ahead on MCC, level with SMOTE on AUC
@@ -55,7 +55,7 @@ def store_with_new_methods(root, sets, methods, classifiers=CLASSIFIERS, ranking
 
 
 def make_report(tmp_path, methods, classifiers=CLASSIFIERS, ranking=True, plan_methods=None):
-    from glgan.report.benchmark import make_benchmark_report
+    from glgan.keel_benchmark.report import make_benchmark_report
 
     sets = [f"set{i}" for i in range(8)]
     store_with_new_methods(tmp_path / "runs", sets, methods, classifiers, ranking)

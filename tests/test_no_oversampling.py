@@ -15,7 +15,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from glgan.experiment import cv
 from glgan.experiment import no_oversampling as no
-from glgan.experiment.benchmark_plan import Task, compose_fold
+from glgan.keel_benchmark.plan import Task, compose_fold
 from glgan.experiment.evaluation import evaluate_classifier, minority_scores
 from glgan.experiment.pipeline import run_cell, run_fold
 
@@ -150,7 +150,7 @@ def test_auc_of_a_classifier_without_predict_proba(dataset):
 def test_lightgbm_runs_at_library_defaults_in_the_benchmark_only():
     from lightgbm import LGBMClassifier
 
-    from glgan.experiment.benchmark_plan import load_benchmark_plan
+    from glgan.keel_benchmark.plan import load_benchmark_plan
 
     cfg = compose_fold("benchmark", Task("glass0", "smote", 0, 0))
     ours = instantiate(cfg.classifier.lightgbm).get_params()

@@ -8,7 +8,15 @@ import warnings
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score, matthews_corrcoef, roc_auc_score
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    brier_score_loss,
+    f1_score,
+    log_loss,
+    matthews_corrcoef,
+    roc_auc_score,
+)
 
 from glgan.experiment.protocol import MINORITY
 
@@ -17,6 +25,9 @@ METRICS = ("macro_f1", "micro_f1", "mcc")
 RANKING_METRICS = ("roc_auc", "average_precision")
 #: The KEEL benchmark's records carry these too (the paper experiment's records are unchanged).
 BENCHMARK_METRICS = ("mcc", "macro_f1", "gmean", "balanced_accuracy", *RANKING_METRICS)
+#: How well the predicted minority probability is calibrated (lower is better; KEEL benchmark only). A classifier
+#: without ``predict_proba`` (LinearSVC) gets NaN: its decision function is not a probability.
+CALIBRATION_METRICS = ("brier", "log_loss")
 
 
 def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
@@ -54,6 +65,20 @@ def minority_scores(model, X) -> np.ndarray:
     raise TypeError(f"{type(model).__name__} has neither predict_proba nor decision_function; it cannot be ranked.")
 
 
+def calibration_scores(model, X, y_true: np.ndarray) -> dict[str, float]:
+    """Brier score and log-loss of the fitted ``model``'s minority probability (NaN without ``predict_proba``).
+
+    Brier: the mean of (p - y)^2 over the rows, y = 1 for the minority. Log-loss: the mean of -(y log p +
+    (1 - y) log(1 - p)), p clipped to [1e-15, 1 - 1e-15] so that a confident mistake costs a finite amount.
+    """
+    if not hasattr(model, "predict_proba"):
+        return dict.fromkeys(CALIBRATION_METRICS, float("nan"))
+    p = np.asarray(model.predict_proba(X))[:, list(model.classes_).index(MINORITY)]
+    y = (np.asarray(y_true) == MINORITY).astype(int)
+    return {"brier": float(brier_score_loss(y, p)),
+            "log_loss": float(log_loss(y, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1]))}
+
+
 def ranking_scores(y_true: np.ndarray, y_score: np.ndarray) -> dict[str, float]:
     """ROC AUC and average precision of the minority class (label 1) for continuous scores."""
     return {"roc_auc": float(roc_auc_score(y_true, y_score)),
@@ -65,7 +90,7 @@ def evaluate_classifier(classifier, X_train, y_train, X_test, y_test, *, score=s
     """Fit a fresh clone of ``classifier`` on the training set and score it on the test set.
 
     ``score(y_true, y_pred)`` gives the metrics (:func:`scores`, or :func:`benchmark_scores`); ``ranking``
-    adds :func:`ranking_scores` of :func:`minority_scores`; ``describe(fitted_model)`` adds fields of its own
+    adds :func:`ranking_scores` of :func:`minority_scores` and :func:`calibration_scores`; ``describe(fitted_model)`` adds fields of its own
     (the chosen decision threshold, say). ``classifier_seconds`` is the fit and predict time.
 
     Convergence warnings (MLP and LinearSVC at their default ``max_iter``) are expected with the paper's
@@ -82,7 +107,8 @@ def evaluate_classifier(classifier, X_train, y_train, X_test, y_test, *, score=s
     for w in caught:
         if not issubclass(w.category, ConvergenceWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    extra = ranking_scores(y_test, minority_scores(model, X_test)) if ranking else {}
+    extra = {**ranking_scores(y_test, minority_scores(model, X_test)), **calibration_scores(model, X_test, y_test)} \
+        if ranking else {}
     if describe is not None:
         extra.update(describe(model))
     return {**score(y_test, y_pred), **extra, "classifier_seconds": seconds, "convergence_warnings": n_convergence}

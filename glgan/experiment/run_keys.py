@@ -16,6 +16,8 @@ from glgan.experiment.store import FoldKey, RunKey
 
 KEEL = "keel"  # the dataset config of the KEEL benchmark's sets (configs/dataset/keel.yaml)
 PROTOCOL_VERSION = 1  # bump when the split/scaling/evaluation code changes results
+#: The KEEL benchmark's fold records: bump when they gain or change fields (2: Brier score and log-loss).
+CV_RECORD_VERSION = 2
 
 
 def sampler_config(cfg: DictConfig) -> DictConfig:
@@ -50,7 +52,7 @@ def config_hash(cfg: DictConfig) -> str:
     if revision:  # absent at 0, so the hashes of samplers that never moved stay as they were
         payload["sampler_revision"] = revision
     if is_cv(cfg):  # the fold shuffles and every fold's seed derive from these; repeat and fold are the key
-        payload["cv"] = {"folds": int(cfg.cv.folds), "seed": int(cfg.seed)}
+        payload["cv"] = {"folds": int(cfg.cv.folds), "seed": int(cfg.seed), "record": CV_RECORD_VERSION}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:10]
 
 

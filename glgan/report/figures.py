@@ -178,7 +178,7 @@ def image_panels(panels: list[tuple[str, np.ndarray | None]], path: Path, *, tit
 
 
 def gan_loss_curves(histories: dict, stem: Path, *, title: str) -> list[Path]:
-    """One panel per dataset: cGAN's mean D and G loss per epoch against the updates done (issue 15).
+    """One panel per dataset: cGAN's mean D and G loss per epoch against the updates done.
 
     ``histories`` maps a dataset to ``CGAN.history_`` (``updates``, ``discriminator``, ``generator``,
     ``generator_smoothed``, ``n_updates``, ``stopped``). Without any history the figure says so.

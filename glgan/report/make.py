@@ -7,6 +7,7 @@ the records and on deterministic sampler re-runs (cached), never on the current 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import warnings
@@ -29,7 +30,7 @@ from glgan.report.labels import (
     TABLES,
     label,
 )
-from glgan.report.lead import lead_lines
+from glgan.report.lead import head_to_head, lead_lines, seconds_per_fit
 from glgan.report.no_rows import no_rows_runs
 from glgan.report.records import at_ratio, load_paper, load_records, long_scores, provenance, summarize
 from glgan.report.tables import write_dataset_table
@@ -166,7 +167,7 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
                     warnings.simplefilter("ignore", UserWarning)  # the partial-data warning; the table says so
                     held[name] = (load_dataset(name, data_dir, allow_partial=s.partial, download=False), s.overrides)
         interleave_rows = derive(experiment, held, plan.methods, plan.interleaving_seeds, cache_dir, n_jobs=jobs)
-        if "cgan" in plan.methods:  # issue 15: cGAN's loss curves under its convergence rule
+        if "cgan" in plan.methods:  # cGAN's loss curves under its convergence rule
             gan_data = {d: v for d, v in held.items() if d != "mnist"}
             seed = plan.interleaving_seeds[0] if plan.interleaving_seeds else 0
             figures.gan_loss_curves(cgan_histories(experiment, gan_data, seed, cache_dir),
@@ -190,8 +191,24 @@ def make_report(plan: Plan, runs_dir: Path, out_dir: Path, *, paper_csv: Path = 
         tables={d: _embedded(t) for d, t in table_texts.items()}, figures=figure_list, notes=notes,
         paper_gap=paper_gap.target_line(gaps, complete))
     (out_dir / "README.md").write_text(readme)
+    write_headline(tables_dir, records, summ, our_ranks, evaluated, gaps, complete)
     log.info("report written to %s", out_dir)
     return evaluated
+
+
+def write_headline(tables_dir: Path, records, summ, ranks, evaluated, gaps, complete) -> None:
+    """``tables/headline.json`` and ``tables/claims.csv``: the figures README.md's generated blocks state."""
+    duel = head_to_head(summ, "glgan", "smote") if len(summ) else {"n": 0}
+    counted = gaps[gaps["dataset"].map(lambda d: complete.get(d, False))] if len(gaps) else gaps
+    partial = sorted(d for d, whole in complete.items() if not whole)
+    headline = {"glgan_vs_smote": duel, "partial_datasets": partial,
+                "mean_rank": {} if ranks is None else {m: round(float(r), 4) for m, r in ranks.items()},
+                "seconds_per_fit": {m: seconds_per_fit(records, m) for m in ("glgan", "smote")},
+                "baselines_within": {"k": int(counted["within"].sum()) if len(counted) else 0, "n": len(counted),
+                                     "tolerance": paper_gap.TOLERANCE}}
+    (tables_dir / "headline.json").write_text(json.dumps(headline, indent=1, sort_keys=True, default=float) + "\n")
+    pd.DataFrame([{"key": c.key, "claim": c.claim, "source": c.source, "verdict": c.verdict, "evidence": c.evidence}
+                  for c in evaluated]).to_csv(tables_dir / "claims.csv", index=False)
 
 
 def _whole_plan(plan: Plan) -> Plan:

@@ -1,7 +1,7 @@
 """What a KEEL benchmark experiment runs (its ``plan:`` block), and one fold composed as the runner would.
 
 ``scripts/benchmark.py`` turns the plan into one task per (set, method, repeat, fold), biggest sets first,
-and runs them in parallel single-threaded workers through :func:`glgan.run.run_task`, which composes the
+and runs them in parallel single-threaded workers through :func:`glgan.keel_benchmark.tasks.run_task`, which composes the
 runner's own Hydra config with :func:`fold_config` (so the config hash, and with it resuming, is the same as
 ``python -m glgan.run``).
 """

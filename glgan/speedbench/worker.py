@@ -13,8 +13,8 @@ import signal
 import sys
 import time
 
-from glgan.benchmarking.ctgan_adapter import CTGANOverSampler
-from glgan.benchmarking.settings import CTGAN, RATIO, REFERENCE, SEED
+from glgan.speedbench.ctgan_adapter import CTGANOverSampler
+from glgan.speedbench.settings import CTGAN, RATIO, REFERENCE, SEED
 
 
 def _rss_bytes(field_name: str) -> int | None:

@@ -2,7 +2,7 @@
 
 Does oversampling still help against a strong classifier, class weights and a tuned threshold? Per classifier
 and metric (MCC, ROC AUC), the oversampler with the best mean over the sets is compared with ``class_weight`` and
-``threshold`` by the Bayesian signed-rank test (:mod:`glgan.report.benchmark_bayes`). Picking the best oversampler
+``threshold`` by the Bayesian signed-rank test (:mod:`glgan.keel_benchmark.bayes`). Picking the best oversampler
 on the same sets favours oversampling, so a "no" is the robust answer. Then where the reference method (GL-GAN)
 stands, and a heatmap of the mean MCC rank, method x classifier.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from glgan.report import benchmark_bayes as bayes
-from glgan.report import benchmark_stats as bs
+from glgan.keel_benchmark import bayes
+from glgan.keel_benchmark import stats as bs
 from glgan.report.labels import VARIANT_METHODS, label
 
 BASELINES = ("class_weight", "threshold")
@@ -41,9 +41,11 @@ def practitioner_rows(records: pd.DataFrame, methods, classifiers) -> pd.DataFra
                     rows.append({**row, "classifier": classifier, "best": best, "n_sets": 0})
                     continue
                 ahead = sum(table[m].mean() > table[baseline].mean() + bs.TIE for m in bs.oversamplers(methods) if m in table)
+                test = bayes.compare(table, classifier, metric, best, baseline)
                 rows.append({**row, "baseline_mean": table[baseline].mean(), "best": best, "best_mean": table[best].mean(),
                              "ahead": ahead, "oversamplers": len([m for m in bs.oversamplers(methods) if m in table]),
-                             **bayes.compare(table, classifier, metric, best, baseline)})
+                             **test, "verdict": bayes.verdict(test["p_left"], test["p_rope"], test["p_right"],
+                                                              "oversampler", "baseline")})
     return pd.DataFrame(rows)
 
 
@@ -65,21 +67,38 @@ def _answer_line(rows: pd.DataFrame, classifier: str) -> str:
     return f"* **{label(classifier)}**: " + "; ".join(parts) + "."
 
 
-def reference_standing(records: pd.DataFrame, means: pd.DataFrame, ranks: pd.DataFrame, methods, classifiers,
-                       reference: str, other: str = "smote") -> pd.DataFrame:
-    """Per classifier: the reference's win/tie/loss against ``other`` (set means), mean rank and mean, and other's."""
+def standing_rows(means: pd.DataFrame, ranks: pd.DataFrame, methods, classifiers, reference: str,
+                  other: str = "smote") -> pd.DataFrame:
+    """Per classifier: the reference's win/tie/loss against ``other`` over the sets' means, both mean ranks and
+    mean MCCs (``tables/standing.csv``); a classifier without both methods is left out."""
     rows = []
     for classifier in classifiers:
         table = bs.wide(means, classifier, methods)
-        row = {"classifier": label(classifier)}
         if reference not in table or other not in table:
-            rows.append({**row, f"W/T/L vs {label(other)}": NOT_RUN})
             continue
         diff = table[reference] - table[other]
-        row[f"W/T/L vs {label(other)}"] = f"{(diff > bs.TIE).sum()}/{(diff.abs() <= bs.TIE).sum()}/{(diff < -bs.TIE).sum()}"
-        for method in (reference, other):
-            row[f"{label(method)} mean rank (of {table.shape[1]})"] = ranks.loc[method, classifier]
-            row[f"{label(method)} mean MCC"] = table[method].mean()
+        rows.append({"classifier": classifier, "reference": reference, "other": other, "n_sets": len(table),
+                     "wins": int((diff > bs.TIE).sum()), "ties": int((diff.abs() <= bs.TIE).sum()),
+                     "losses": int((diff < -bs.TIE).sum()), "n_methods": table.shape[1],
+                     "reference_rank": ranks.loc[reference, classifier], "other_rank": ranks.loc[other, classifier],
+                     "reference_mean": table[reference].mean(), "other_mean": table[other].mean()})
+    return pd.DataFrame(rows, columns=["classifier", "reference", "other", "n_sets", "wins", "ties", "losses",
+                                       "n_methods", "reference_rank", "other_rank", "reference_mean", "other_mean"])
+
+
+def reference_standing(standing: pd.DataFrame, classifiers, reference: str, other: str = "smote") -> pd.DataFrame:
+    """The report's table of :func:`standing_rows`, labelled, a row per classifier ("not run yet" where missing)."""
+    rows, found = [], standing.set_index("classifier")
+    for classifier in classifiers:
+        row = {"classifier": label(classifier)}
+        if classifier not in found.index:
+            rows.append({**row, f"W/T/L vs {label(other)}": NOT_RUN})
+            continue
+        r = found.loc[classifier]
+        row[f"W/T/L vs {label(other)}"] = f"{r['wins']}/{r['ties']}/{r['losses']}"
+        for method, key in ((reference, "reference"), (other, "other")):
+            row[f"{label(method)} mean rank (of {r['n_methods']})"] = r[f"{key}_rank"]
+            row[f"{label(method)} mean MCC"] = r[f"{key}_mean"]
         rows.append(row)
     return pd.DataFrame(rows).set_index("classifier")
 
@@ -112,10 +131,9 @@ def rank_heatmap(ranks: pd.DataFrame, path, title: str, mark=label):
     return save(fig, path)
 
 
-def answer_section(records: pd.DataFrame, plan, methods, classifiers, means: pd.DataFrame, ranks: pd.DataFrame,
+def answer_section(rows: pd.DataFrame, plan, methods, classifiers, means: pd.DataFrame, ranks: pd.DataFrame,
                    seconds: pd.DataFrame, figures, markdown, mark=label) -> list[str]:
-    """Markdown lines of the report's opening section."""
-    rows = practitioner_rows(records, methods, classifiers)
+    """Markdown lines of the report's opening section, from :func:`practitioner_rows`."""
     missing = [m for m in BASELINES if m not in methods] + [c for c in plan.classifiers if c not in classifiers]
     lines = ["## The practitioner's question: does oversampling beat class weights and a tuned threshold?", "",
              f"Per classifier: the oversampler with the best mean over the sets against `class_weight` and `threshold` "
@@ -128,7 +146,8 @@ def answer_section(records: pd.DataFrame, plan, methods, classifiers, means: pd.
     lines += [_answer_line(rows, classifier) for classifier in classifiers] + [""]
     reference = plan.reference
     if reference in methods:
-        standing = reference_standing(records, means, ranks, methods, classifiers, reference)
+        standing = reference_standing(standing_rows(means, ranks, methods, classifiers, reference), classifiers,
+                                      reference)
         lines += [f"**Where {label(reference)} stands** (MCC; win/tie/loss over the sets' mean MCC):", "",
                   markdown(standing, ".3f"), ""]
         if reference in seconds.index and "smote" in seconds.index:

@@ -18,9 +18,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from glgan.experiment.store import ResultStore  # noqa: E402
-from glgan.report import benchmark_stats as bs  # noqa: E402
-from glgan.report.benchmark_answer import answer_section, bayes_section  # noqa: E402
-from glgan.report.benchmark_quality import quality_section  # noqa: E402
+from glgan.keel_benchmark import stats as bs  # noqa: E402
+from glgan.keel_benchmark.answer import answer_section, bayes_section, practitioner_rows, standing_rows  # noqa: E402
+from glgan.keel_benchmark.quality import quality_section  # noqa: E402
 from glgan.report.figures import cd_diagram, save  # noqa: E402
 from glgan.report.labels import label  # noqa: E402
 
@@ -133,7 +133,12 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
     overview.to_csv(tables / "metrics_overview.csv", float_format="%.6f")
     timing, by_set = _timing_text(out, records)
     figures.mkdir(parents=True, exist_ok=True)
-    answer = answer_section(records, plan, methods, classifiers, means, ranks, seconds, figures, _markdown, mark)
+    practitioner = practitioner_rows(records, methods, classifiers)
+    practitioner.to_csv(tables / "answer.csv", index=False, float_format="%.6g")
+    standing_rows(means, ranks, methods, classifiers, plan.reference).to_csv(tables / "standing.csv", index=False,
+                                                                           float_format="%.6f")
+    answer = answer_section(practitioner, plan, methods, classifiers, means, ranks, seconds, figures, _markdown,
+                            mark)
     bayes_lines, bayes_table = bayes_section(means, ranks, methods, classifiers, plan.reference, _markdown)
     bayes_table.to_csv(tables / "bayes_signed_rank.csv", index=False, float_format="%.6g")
     ranking = ranking_table(records, methods, classifiers)

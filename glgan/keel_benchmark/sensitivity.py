@@ -1,0 +1,235 @@
+"""GL-GAN's sensitivity to its settings on the dev list, with SMOTE's ``k_neighbors`` beside it (``make sensitivity``).
+
+One setting at a time (``configs/benchmark/sensitivity.yaml``): every value runs the dev plan's sets, folds and
+classifiers for that one method, as a Hydra override of the runner's configuration; the sampler's own default
+runs with no override, so its records are keyed as the benchmark-dev store's. The report
+(``results/benchmark-dev/sensitivity.md``, ``tables/sensitivity.csv``, ``figures/sensitivity.png``) gives per
+value the mean MCC over the sets per classifier, the dev mean MCC over the paper's three classifiers (the
+adoption rule's figure), the sample-quality targets held against SMOTE at its default, and the sampler time.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from hydra.utils import get_class
+
+from glgan.experiment.cells import CONFIG_DIR
+from glgan.experiment.store import ResultStore
+from glgan.keel_benchmark.plan import load_benchmark_plan, order_tasks, task_keys
+from glgan.keel_benchmark.quality import quality_means, target_check
+from glgan.keel_benchmark.tasks import check_overrides, elapsed, run_task, set_sizes
+from glgan.report.labels import label
+
+GRID_FILE = CONFIG_DIR / "benchmark" / "sensitivity.yaml"
+PAPER_CLASSIFIERS = ("mlp", "linear_svc", "adaboost")
+
+
+@dataclass(frozen=True)
+class Study:
+    method: str
+    setting: str  # a parameter name, or several joined by "="
+    value: object
+    default: bool
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        if self.default:
+            return ()
+        return tuple(f"+method.sampler.{name}={self.value}" for name in self.setting.split("="))
+
+
+def sampler_default(method: str, parameter: str):
+    """The value ``method``'s sampler uses when its config leaves ``parameter`` alone (variant defaults resolved)."""
+    node = yaml.safe_load((CONFIG_DIR / "method" / f"{method}.yaml").read_text())["sampler"]
+    if parameter in node:
+        return node[parameter]
+    cls = get_class(node["_target_"])
+    value = inspect.signature(cls.__init__).parameters[parameter].default
+    variants = getattr(__import__(cls.__module__, fromlist=["VARIANTS"]), "VARIANTS", {})
+    if value in (None, "auto") and variants:
+        return variants[node.get("variant", inspect.signature(cls.__init__).parameters["variant"].default)][parameter]
+    return value
+
+
+def load_grid(path: Path = GRID_FILE) -> tuple[dict, list[Study]]:
+    """The grid file and its studies; a setting whose values miss the default, or name no parameter, is refused."""
+    grid = yaml.safe_load(path.read_text())
+    studies = []
+    for method, settings in grid["settings"].items():
+        for setting, values in settings.items():
+            defaults = {sampler_default(method, name) for name in setting.split("=")}
+            if len(defaults) != 1 or next(iter(defaults)) not in values:
+                raise ValueError(f"{path.name}: {method}.{setting} must list its default {sorted(defaults, key=str)} "
+                                 f"among its values {values}")
+            studies += [Study(method, setting, v, v == next(iter(defaults))) for v in values]
+    return grid, studies
+
+
+def run_sweep(results_dir: Path, jobs: int = 2, log=print) -> int:
+    """Run every study's pending folds in one pool of single-threaded workers; the number that failed."""
+    from joblib import Parallel, delayed
+
+    grid, studies = load_grid()
+    plan = load_benchmark_plan(grid["experiment"])
+    sizes, start, todo = set_sizes(plan.sets), time.perf_counter(), {}
+    store = ResultStore(results_dir / plan.experiment)
+    for study in studies:  # a method's default is one study shared by all its settings: keyed once
+        tasks = order_tasks(plan.restrict(methods=[study.method]), sizes)
+        if study.overrides:
+            check_overrides(plan.experiment, tasks[:1], study.overrides)
+        keys = task_keys(plan.experiment, tasks, study.overrides)
+        todo.update({keys[task]: (task, study) for task in tasks if not store.has(keys[task])})
+    pending = sorted(todo.values(), key=lambda pair: -sizes.get(pair[0].set, 0))  # biggest sets first
+    log(f"sensitivity: {len(studies)} settings x {len(plan.sets)} sets x {plan.folds} folds; {len(pending)} runs to do, "
+        f"{jobs} worker(s)")
+    jobs_iter = (delayed(run_task)(plan.experiment, task, str(results_dir.resolve()), study.overrides)
+                 for task, study in pending)
+    failed = 0
+    for k, result in enumerate(Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")(jobs_iter), 1):
+        failed += not result["ok"]
+        status = f"sampler {result['sampler_seconds']:.1f} s" if result["ok"] else f"FAILED {result['error']}"
+        log(f"[{k}/{len(pending)}] {result['task'].label}: {status} | elapsed {elapsed(start)}")
+    timing = {"runs": len(pending), "failed": failed, "jobs": jobs, "wall_seconds": round(time.perf_counter() - start, 1)}
+    (results_dir / "sensitivity-timing.json").write_text(json.dumps(timing, indent=1, sort_keys=True) + "\n")
+    return failed
+
+
+def study_records(results_dir: Path) -> pd.DataFrame:
+    """Every study's fold records (one row per classifier), with its method, setting, value and default flag."""
+    grid, studies = load_grid()
+    plan = load_benchmark_plan(grid["experiment"])
+    store, frames = ResultStore(results_dir / plan.experiment), []
+    for study in studies:
+        tasks = order_tasks(plan.restrict(methods=[study.method]), {})
+        for task, key in task_keys(plan.experiment, tasks, study.overrides).items():
+            if store.has(key):
+                rows = json.loads(store.path_for(key).read_text())["records"]
+                frames.append(pd.DataFrame(rows).assign(setting=study.setting, value=str(study.value),
+                                                        default=study.default, study_method=study.method))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def summary_table(records: pd.DataFrame, classifiers) -> pd.DataFrame:
+    """A row per (method, setting, value): mean MCC over sets per classifier, the dev mean MCC over the paper's
+    classifiers' cells, the quality targets held against SMOTE at its default, sampler seconds per fold."""
+    smote = records[(records["study_method"] == "smote") & records["default"]]
+    rows = []
+    for (method, setting, value), part in records.groupby(["study_method", "setting", "value"], sort=False):
+        cells = part.groupby(["dataset", "classifier"])["mcc"].mean()
+        row = {"method": method, "setting": setting, "value": value, "default": bool(part["default"].iloc[0]),
+               "sets": part["dataset"].nunique()}
+        for classifier in classifiers:
+            row[f"mcc_{classifier}"] = cells.xs(classifier, level="classifier").mean()
+        row["dev_mean_mcc"] = cells[cells.index.get_level_values("classifier").isin(PAPER_CLASSIFIERS)].mean()
+        row["dev_mean_mcc_all"] = cells.mean()
+        if method != "smote":
+            check = target_check(quality_means(pd.concat([part.assign(method=method), smote])), method)
+            row["quality_held"] = f"{int(check['all'].sum())} of {len(check)}"
+        folds = part.drop_duplicates(["dataset", "repeat", "fold"])
+        row["sampler_seconds"] = folds["sampler_seconds"].mean()
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    base = frame[frame["default"]].set_index(["method", "setting"])["dev_mean_mcc"]
+    frame["gain"] = frame["dev_mean_mcc"] - [base[m, s] for m, s in zip(frame["method"], frame["setting"])]
+    return frame
+
+
+def decision(table: pd.DataFrame, gain: float, method: str = "glgan") -> list[str]:
+    """The adoption rule applied: a value other than the default whose gain reaches ``gain`` and that keeps
+    the default's quality targets, else none."""
+    part = table[table["method"] == method]
+    held = part.loc[part["default"], "quality_held"].iloc[0]
+    floor = int(held.split()[0])
+    ok = part[~part["default"] & (part["gain"] >= gain) & (part["quality_held"].str.split().str[0].astype(int) >= floor)]
+    if ok.empty:
+        best = part[~part["default"]].sort_values("gain").iloc[-1]
+        return [f"No setting qualifies: the largest gain is {best['gain']:+.4f} ({best['setting']} = {best['value']}), "
+                f"below the +{gain} the rule asks. The defaults stay."]
+    return [f"Qualifies: {r.setting} = {r.value} ({r.gain:+.4f}; quality targets {r.quality_held})." for r in ok.itertuples()]
+
+
+def figure(table: pd.DataFrame, classifiers, path: Path) -> list[Path]:
+    """Per GL-GAN setting: mean MCC per classifier and the dev mean (thick) against its values, SMOTE's default
+    and best k as reference lines; below, the sampler seconds per fold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from glgan.report.figures import save
+
+    smote = table[table["method"] == "smote"]
+    reference = {"SMOTE k = 5 (default)": smote.loc[smote["default"], "dev_mean_mcc"].iloc[0],
+                 f"SMOTE best k = {smote.sort_values('dev_mean_mcc').iloc[-1]['value']}": smote["dev_mean_mcc"].max()}
+    settings = list(dict.fromkeys(table.loc[table["method"] == "glgan", "setting"]))
+    fig, axes = plt.subplots(2, len(settings), figsize=(3.1 * len(settings), 5.6), squeeze=False,
+                             gridspec_kw={"height_ratios": [3, 1]}, sharey="row")
+    for column, setting in enumerate(settings):
+        part = table[(table["method"] == "glgan") & (table["setting"] == setting)]
+        x = np.arange(len(part))
+        ax, low = axes[0][column], axes[1][column]
+        for classifier in classifiers:
+            ax.plot(x, part[f"mcc_{classifier}"], marker="o", linewidth=0.9, label=label(classifier))
+        ax.plot(x, part["dev_mean_mcc"], color="black", linewidth=2.2, marker="s", label="dev mean (paper's 3)")
+        for (name, value), style in zip(reference.items(), ("--", ":")):
+            ax.axhline(value, color="tab:red", linestyle=style, linewidth=1.2, label=name)
+        ax.set_title(setting.replace("adversarial_weight=classifier_weight", "λ1 = λ2"), fontsize=9)
+        low.bar(x, part["sampler_seconds"], color=["tab:green" if d else "0.6" for d in part["default"]])
+        for axis in (ax, low):
+            axis.set_xticks(x, [f"{v}*" if d else str(v) for v, d in zip(part["value"], part["default"])], fontsize=8)
+    axes[0][0].set_ylabel("mean MCC over the dev sets")
+    axes[1][0].set_ylabel("sampler s / fold")
+    axes[0][-1].legend(fontsize=7, loc="lower right")
+    fig.suptitle("GL-GAN, one setting at a time on the KEEL dev list (* = default)", fontsize=10)
+    return save(fig, path)
+
+
+def write_report(results_dir: Path, out: Path) -> Path:
+    """``<out>/sensitivity.md``, ``<out>/tables/sensitivity.csv`` and ``<out>/figures/sensitivity.png``."""
+    grid, _ = load_grid()
+    plan = load_benchmark_plan(grid["experiment"])
+    records = study_records(results_dir)
+    if records.empty:
+        raise ValueError(f"No sensitivity records under {results_dir}; run `make sensitivity` first.")
+    classifiers = [c for c in plan.classifiers if c in set(records["classifier"])]
+    table = summary_table(records, classifiers)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "tables" / "sensitivity.csv", index=False, float_format="%.6f")
+    paths = figure(table, classifiers, out / "figures" / "sensitivity")
+    timing_file = results_dir / "sensitivity-timing.json"
+    timing = json.loads(timing_file.read_text()) if timing_file.is_file() else None
+    shown = table.assign(**{c: table[c].map(lambda v: f"{v:.3f}") for c in table if c.startswith("mcc_")},
+                         dev_mean_mcc=table["dev_mean_mcc"].map(lambda v: f"{v:.4f}"),
+                         gain=table["gain"].map(lambda v: f"{v:+.4f}"),
+                         sampler_seconds=table["sampler_seconds"].map(lambda v: f"{v:.2f}"),
+                         value=[f"**{v}** (default)" if d else str(v) for v, d in zip(table["value"], table["default"])])
+    columns = ["method", "setting", "value", *[f"mcc_{c}" for c in classifiers], "dev_mean_mcc", "gain",
+               "quality_held", "sampler_seconds"]
+    from glgan.report.blocks import markdown_table
+
+    text = ["# GL-GAN's sensitivity to its settings (KEEL dev list)", "",
+            f"Generated by `scripts/sensitivity.py` (`make sensitivity`) from the fold records in "
+            f"`{results_dir.name}/{plan.experiment}/`, grid `configs/benchmark/sensitivity.yaml`.", "",
+            f"One setting at a time, every other at its default; {len(plan.sets)} dev sets, stratified "
+            f"{plan.folds}-fold CV, the benchmark's classifiers. `dev_mean_mcc`: mean MCC over the (set, classifier) "
+            f"cells of the paper's three classifiers; `gain`: against the same method's default. A value is adopted "
+            f"only if its gain is at least +{grid['adopt_gain']} and it keeps the default's sample-quality targets "
+            "(spread in [0.5, 1.5], cover ≥ SMOTE's − 0.1, near-majority ≤ SMOTE's + 0.1, per set, against SMOTE at "
+            "k = 5). `sampler_seconds`: mean per fold.", "",
+            "## Decision", "", *decision(table, grid["adopt_gain"]), "",
+            f"![sensitivity](figures/{paths[0].name})", "",
+            "## Every setting", "", markdown_table(shown[[c for c in columns if c in shown]].fillna("–")), ""]
+    if timing:
+        text += [f"Wall time of the sweep: {timing['wall_seconds'] / 60:.1f} min for {timing['runs']} runs on "
+                 f"{timing['jobs']} worker(s) ({timing['failed']} failed; runs already stored are not counted).", ""]
+    readme = out / "sensitivity.md"
+    readme.write_text("\n".join(text))
+    return readme
