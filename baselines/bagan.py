@@ -10,7 +10,7 @@ Follows IBM/BAGAN ``balancing_gan.py`` (HEAD b57fc15) with MLPs in place of its 
    D label G(z) as the class z was drawn for.
 
 New rows for class c are G(z) with z ~ N(mu_c, Sigma_c). Every adaptation to vectors is listed in
-``docs/REPRODUCTION.md`` (§9).
+``docs/REPRODUCTION.md`` (§8).
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ class BAGAN(TorchSamplerMixin, BaseOverSampler):
 
     epochs : int, default=50
         Autoencoder epochs and, separately, GAN epochs (the reference trains both for the same
-        number; its ``run.sh`` uses 150 on MNIST). See ``docs/REPRODUCTION.md`` (§9) for the cost
+        number; its ``run.sh`` uses 150 on MNIST). See ``docs/REPRODUCTION.md`` (§8) for the cost
         trade-off.
 
     batch_size : int, default=128
@@ -233,7 +233,7 @@ class BAGAN(TorchSamplerMixin, BaseOverSampler):
     """
 
     #: Enters the results store's config hash (:func:`glgan.experiment.run_keys.sampler_revision`). 1: the
-    #: autoencoder pretraining (``glgan.autoencoder.train_autoencoder``) uses fused Adam (docs/REPRODUCTION.md §12).
+    #: autoencoder pretraining (``glgan.autoencoder.train_autoencoder``) uses fused Adam (docs/REPRODUCTION.md §13).
     _results_revision = 1
 
     _parameter_constraints: dict = {

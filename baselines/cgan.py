@@ -3,7 +3,7 @@
 G(z, y) and D(x, y) are one-hidden-layer ReLU MLPs with sigmoid outputs, trained with the vanilla
 logistic losses (non-saturating for G), Adam at its default settings and one D step per G step. New
 rows for a class c are G(z, c) with z ~ U(-1, 1). The paper's hyperparameters were tuned per dataset;
-the default widths and training length here follow fixed rules, see ``docs/REPRODUCTION.md`` (§9).
+the default widths and training length here follow fixed rules, see ``docs/REPRODUCTION.md`` (§8).
 
 The GAN-specific input plumbing it shares with :mod:`baselines.bagan` (min-max scaling, class indices) is
 :mod:`baselines.gan_input`'s; input checks and output assembly are :mod:`glgan.sampler_contract`'s.

@@ -76,119 +76,28 @@ def train_adversarial(
     G's adversarial term pushes the synthetic minority towards the majority.
     """
     D, C, G = nets.discriminator, nets.classifier, nets.generator
-    n_org, n_z = len(X), len(Z)
-    n_splits = max(1, math.ceil(n_z / batch_size))
-    n_steps = n_splits  # each of an epoch's minibatches pairs about n_org / n_splits real rows
-    if max_epoch_rows is not None and n_org > max_epoch_rows:
-        n_steps = min(n_splits, math.ceil(max_epoch_rows * n_splits / n_org))
-
-    def targets(idx):
-        return nn.functional.one_hot(is_minority[idx].long(), 2).to(X.dtype)
-
-    opt = {
-        "discriminator": adam(D.parameters(), lr=lr, betas=_GAN_BETAS),
-        "classifier": adam(C.parameters(), lr=lr, betas=_GAN_BETAS),
-        "generator": adam(G.parameters(), lr=lr, betas=_GAN_BETAS),
-    }
-
-    def batches():
-        z_order = torch.randperm(n_z, generator=generator).to(Z.device)
-        x_order = torch.randperm(n_org, generator=generator).to(Z.device)
-        return zip(_first_sections(z_order, n_splits, n_steps), _first_sections(x_order, n_splits, n_steps))
-
-    def step(name, loss, losses):
-        opt[name].zero_grad(set_to_none=True)
-        loss.backward()
-        opt[name].step()
-        losses.add(loss)
-
-    def mean_loss(losses):
-        return float(np.mean(losses.values()))
-
-    real_minority = torch.nonzero(is_minority[:n_org]).flatten()
-
-    def minority_pick():
-        """The minority's real rows for a class-balanced term: all, or a random ``batch_size`` of them."""
-        return real_minority[torch.randperm(len(real_minority), generator=generator)[:batch_size].to(Z.device)]
-
-    def real_rows(xi):
-        """The real rows of a D or C step: ``xi``, or (``balanced_real_terms``) its majority rows followed
-        by :func:`minority_pick`; with the two groups' sizes, which the class-balanced mean splits by."""
-        if not balanced_real_terms:
-            return xi, None
-        majority, minority = xi[~is_minority[xi]], minority_pick()
-        return torch.cat([majority, minority]), (len(majority), len(minority))
-
-    def one_pass(net, real, fake):
-        """``net`` (D's "real" probability, or C) on the real rows and ``G(z)`` in one forward pass: the
-        values of two passes, up to the order of floating-point sums (docs/REPRODUCTION.md §12)."""
-        return net(torch.cat([real, fake])).split([len(real), len(fake)])
-
-    def discriminator_epoch():
-        losses = EpochLosses(f"{desc} discriminator loss")
-        for zi, xi in batches():
-            with torch.no_grad():
-                fake = G(Z[zi])
-            rows, sizes = real_rows(xi)
-            d_real, d_fake = one_pass(lambda x: real_probability(D, x), X[rows], fake)
-            if balanced_real_terms:
-                real = class_balanced_mean(*(d_real - 1.0).pow(2).split(sizes))
-                loss = real + synthetic_weight * d_fake.pow(2).mean()
-            else:
-                loss = discriminator_loss(d_real, d_fake, synthetic_weight=synthetic_weight)
-            step("discriminator", loss, losses)
-        return mean_loss(losses)
-
-    def classifier_epoch():
-        losses = EpochLosses(f"{desc} classifier loss")
-        for zi, xi in batches():
-            with torch.no_grad():
-                fake = G(Z[zi])
-            rows, sizes = real_rows(xi)
-            c_real, c_fake = one_pass(C, X[rows], fake)
-            if balanced_real_terms:
-                loss = (class_balanced_mean(*row_sq_norm(c_real - targets(rows)).split(sizes))
-                        + synthetic_weight * row_sq_norm(c_fake - targets(zi)).mean())
-            else:
-                loss = classifier_loss(c_real, targets(rows), c_fake, targets(zi), synthetic_weight=synthetic_weight)
-            step("classifier", loss, losses)
-        return mean_loss(losses)
-
-    def generator_epoch():
-        losses = EpochLosses(f"{desc} generator loss")
-        for zi, _ in batches():
-            paired = zi < n_org  # codes of real rows: Eq. 3.6's reconstruction term
-            reconstruction = None
-            if balanced_real_terms:
-                # G's majority reconstructions are rows of G(Z[zi]); the minority's real codes join its pass.
-                majority, pick = paired & ~is_minority[zi], minority_pick()
-                fake, g_min = G(torch.cat([Z[zi], Z[pick]])).split([len(zi), len(pick)])
-                reconstruction = class_balanced_mean(
-                    row_sq_norm(fake[majority] - X[zi[majority]]), row_sq_norm(g_min - X[pick])
-                )
-            else:
-                fake = G(Z[zi])
-            loss = generator_loss(
-                fake[paired], X[zi[paired]], real_probability(D, fake), C(fake), targets(zi),
-                adversarial_weight=adversarial_weight, classifier_weight=classifier_weight,
-                reconstruction=reconstruction,
-            )
-            step("generator", loss, losses)
-        return mean_loss(losses)
-
+    steps = _Steps(X, Z, is_minority, nets, batch_size=batch_size, lr=lr, synthetic_weight=synthetic_weight,
+                   adversarial_weight=adversarial_weight, classifier_weight=classifier_weight, generator=generator,
+                   balanced_real_terms=balanced_real_terms, max_epoch_rows=max_epoch_rows)
     history: dict[str, list[float]] = {"discriminator": [], "classifier": [], "generator": []}
     best, wait = math.inf, 0
     bar = epochs_bar(max_rounds, verbose, desc)
     for _ in bar:
-        history["discriminator"].append(np.mean([discriminator_epoch() for _ in range(discriminator_epochs)]))
-        history["classifier"].append(np.mean([classifier_epoch() for _ in range(classifier_epochs)]))
-        for net in (D, C):  # G's epochs train G only
+        # Algorithm 1, lines 6-8: D learns real = 1, fake = 0 (Eq. 3.4)
+        history["discriminator"].append(np.mean([steps.epoch("discriminator", f"{desc} discriminator loss")
+                                                 for _ in range(discriminator_epochs)]))
+        # lines 9-11: C learns Γ on real rows and on G(Z) (Eq. 3.5)
+        history["classifier"].append(np.mean([steps.epoch("classifier", f"{desc} classifier loss")
+                                              for _ in range(classifier_epochs)]))
+        # lines 12-14: G learns Eq. 3.6 against D and C, which stay frozen
+        for net in (D, C):
             net.requires_grad_(False)
-        g_loss = float(np.mean([generator_epoch() for _ in range(generator_epochs)]))
+        g_loss = float(np.mean([steps.epoch("generator", f"{desc} generator loss") for _ in range(generator_epochs)]))
         for net in (D, C):
             net.requires_grad_(True)
         history["generator"].append(g_loss)
         bar.set_postfix(D=f"{history['discriminator'][-1]:.3g}", C=f"{history['classifier'][-1]:.3g}", G=f"{g_loss:.3g}")
+        # line 15: until G's loss stops improving
         if _improved(g_loss, best, tol):
             best, wait = g_loss, 0
         else:
@@ -198,3 +107,107 @@ def train_adversarial(
     for net in (D, C, G):
         net.eval()
     return {k: [float(v) for v in vals] for k, vals in history.items()}
+
+
+class _Steps:
+    """One optimiser step per network on a minibatch pair (codes ``zi`` of ``Z``, real rows ``xi`` of ``X``).
+
+    Every network has its own Adam optimiser, and each step changes only that network. With
+    ``balanced_real_terms`` the real rows of a step are its majority rows followed by the minority's real
+    rows (all, or a random ``batch_size`` of them), and the real terms weigh the two classes half each.
+    """
+
+    def __init__(self, X, Z, is_minority, nets: AdversarialNetworks, *, batch_size, lr, synthetic_weight,
+                 adversarial_weight, classifier_weight, generator, balanced_real_terms, max_epoch_rows):
+        self.X, self.Z, self.is_minority, self.nets = X, Z, is_minority, nets
+        self.batch_size, self.rng, self.balanced = batch_size, generator, balanced_real_terms
+        self.synthetic_weight = synthetic_weight
+        self.adversarial_weight, self.classifier_weight = adversarial_weight, classifier_weight
+        self.n_org, self.n_z = len(X), len(Z)
+        self.n_splits = max(1, math.ceil(self.n_z / batch_size))
+        self.n_steps = self.n_splits  # each of an epoch's minibatches pairs about n_org / n_splits real rows
+        if max_epoch_rows is not None and self.n_org > max_epoch_rows:
+            self.n_steps = min(self.n_splits, math.ceil(max_epoch_rows * self.n_splits / self.n_org))
+        self.real_minority = torch.nonzero(is_minority[:self.n_org]).flatten()
+        self.optimisers = {name: adam(net.parameters(), lr=lr, betas=_GAN_BETAS) for name, net in
+                           (("discriminator", nets.discriminator), ("classifier", nets.classifier),
+                            ("generator", nets.generator))}
+
+    def epoch(self, name: str, description: str) -> float:
+        """One epoch of ``name``'s steps over fresh shuffles of ``Z`` and ``X``; its mean loss."""
+        losses = EpochLosses(description)
+        step = getattr(self, name)
+        for zi, xi in self.batches():
+            loss = step(zi, xi)
+            self.optimisers[name].zero_grad(set_to_none=True)
+            loss.backward()
+            self.optimisers[name].step()
+            losses.add(loss)
+        return float(np.mean(losses.values()))
+
+    def batches(self):
+        z_order = torch.randperm(self.n_z, generator=self.rng).to(self.Z.device)
+        x_order = torch.randperm(self.n_org, generator=self.rng).to(self.Z.device)
+        return zip(_first_sections(z_order, self.n_splits, self.n_steps),
+                   _first_sections(x_order, self.n_splits, self.n_steps))
+
+    def discriminator(self, zi, xi) -> torch.Tensor:
+        """Eq. 3.4: D's "real" probability towards 1 on real rows, towards 0 on G(z)."""
+        D = self.nets.discriminator
+        rows, sizes = self.real_rows(xi)
+        d_real, d_fake = self.one_pass(lambda x: real_probability(D, x), self.X[rows], self.generated(zi))
+        return discriminator_loss(d_real, d_fake, synthetic_weight=self.synthetic_weight, class_sizes=sizes)
+
+    def classifier(self, zi, xi) -> torch.Tensor:
+        """Eq. 3.5: C towards the one-hot labels Γ on real rows and on G(z)."""
+        rows, sizes = self.real_rows(xi)
+        c_real, c_fake = self.one_pass(self.nets.classifier, self.X[rows], self.generated(zi))
+        return classifier_loss(c_real, self.targets(rows), c_fake, self.targets(zi),
+                               synthetic_weight=self.synthetic_weight, class_sizes=sizes)
+
+    def generator(self, zi, xi) -> torch.Tensor:
+        """Eq. 3.6: G(z) reconstructs the real rows of real codes, looks real to D and right to C."""
+        fake, reconstruction = self.generated_with_reconstruction(zi)
+        paired = zi < self.n_org  # codes of real rows: Eq. 3.6's reconstruction term
+        return generator_loss(
+            fake[paired], self.X[zi[paired]], real_probability(self.nets.discriminator, fake),
+            self.nets.classifier(fake), self.targets(zi), adversarial_weight=self.adversarial_weight,
+            classifier_weight=self.classifier_weight, reconstruction=reconstruction)
+
+    def targets(self, idx) -> torch.Tensor:
+        """The one-hot labels Γ (column 0 = rest, column 1 = minority) of rows ``idx`` of ``Z``."""
+        return nn.functional.one_hot(self.is_minority[idx].long(), 2).to(self.X.dtype)
+
+    def generated(self, zi) -> torch.Tensor:
+        with torch.no_grad():
+            return self.nets.generator(self.Z[zi])
+
+    def minority_pick(self) -> torch.Tensor:
+        """The minority's real rows for a class-balanced term: all, or a random ``batch_size`` of them."""
+        order = torch.randperm(len(self.real_minority), generator=self.rng)[:self.batch_size]
+        return self.real_minority[order.to(self.Z.device)]
+
+    def real_rows(self, xi):
+        """A D or C step's real rows and, when class-balanced, the two classes' sizes among them."""
+        if not self.balanced:
+            return xi, None
+        majority, minority = xi[~self.is_minority[xi]], self.minority_pick()
+        return torch.cat([majority, minority]), (len(majority), len(minority))
+
+    def generated_with_reconstruction(self, zi):
+        """G(Z[zi]) and the class-balanced reconstruction term (``None``: Eq. 3.6's own, from the paired rows).
+
+        Class-balanced, G's majority reconstructions are rows of G(Z[zi]) and the minority's real codes join
+        the same forward pass."""
+        G, X, Z = self.nets.generator, self.X, self.Z
+        if not self.balanced:
+            return G(Z[zi]), None
+        majority, pick = (zi < self.n_org) & ~self.is_minority[zi], self.minority_pick()
+        fake, g_min = G(torch.cat([Z[zi], Z[pick]])).split([len(zi), len(pick)])
+        return fake, class_balanced_mean(row_sq_norm(fake[majority] - X[zi[majority]]), row_sq_norm(g_min - X[pick]))
+
+    @staticmethod
+    def one_pass(net, real, fake):
+        """``net`` on the real rows and ``G(z)`` in one forward pass: the values of two passes, up to the order of
+        floating-point sums (docs/REPRODUCTION.md, "Speed")."""
+        return net(torch.cat([real, fake])).split([len(real), len(fake)])

@@ -203,7 +203,7 @@ def train_autoencoder(
                 in_majority = ~minority_mask[idx]
                 x_min = X[_minority_rows(minority_idx, batch_size, generator)]
                 # One pass over the batch and the step's minority rows: the values of two passes, up to the
-                # order of floating-point sums (docs/REPRODUCTION.md §12).
+                # order of floating-point sums (docs/REPRODUCTION.md §13).
                 z, z_min = ae.encoder(torch.cat([x, x_min])).split([len(x), len(x_min)])
                 reconstruction = None
                 if balanced_reconstruction:

@@ -37,7 +37,7 @@ _positive = [Interval(Real, 0, None, closed="neither")]
 
 #: What ``variant`` sets for each parameter left at None. "paper" is the method as printed (with the
 #: scale-invariant Eq. 3.2, without which it diverges); "balanced" adds the departures that stop the
-#: minority from collapsing (docs/REPRODUCTION.md, "GL-GAN's synthetic samples").
+#: minority from collapsing (docs/REPRODUCTION.md §6.5-6.6).
 VARIANTS = {
     "paper": {"balanced_reconstruction": False, "separation_margin": math.inf, "ae_min_steps": 0,
               "balanced_real_terms": False, "adversarial_weight": 1.0, "classifier_weight": 1.0,
@@ -91,8 +91,8 @@ class LatentSMOTESampler(TorchSamplerMixin, BaseOverSampler):
 
     _clustering = True  # whether Eq. 3.2 is part of the autoencoder loss
     #: Enters the results store's config hash (:func:`glgan.experiment.run_keys.sampler_revision`). 1: one
-    #: forward pass per step where there were several, and fused Adam (docs/REPRODUCTION.md §12). 2: the
-    #: balanced variant's ``ae_min_steps`` 1000 -> 800 (chosen on the KEEL dev list, §12).
+    #: forward pass per step where there were several, and fused Adam (docs/REPRODUCTION.md §13). 2: the
+    #: balanced variant's ``ae_min_steps`` 1000 -> 800 (chosen on the KEEL dev list, §6.7).
     _results_revision = 2
 
     def _hidden_dims(self) -> tuple[int, ...]:

@@ -140,18 +140,29 @@ def autoencoder_loss(
     return loss
 
 
+def real_term(diff: torch.Tensor, class_sizes: tuple[int, int] | None = None) -> torch.Tensor:
+    """The real-row term of Eqs. 3.4 and 3.5, ``1/|X_org| Σ ‖diff_i‖²``; with ``class_sizes`` (the rows of
+    ``diff`` are that many majority rows, then that many minority rows) its class-balanced form instead
+    (:func:`class_balanced_mean`, outside the paper)."""
+    if class_sizes is None:
+        return _mean_sq_norm(diff)
+    return class_balanced_mean(*row_sq_norm(diff).split(class_sizes))
+
+
 def discriminator_loss(
     d_real: torch.Tensor,
     d_fake: torch.Tensor,
     *,
     synthetic_weight: float = 1.0,
+    class_sizes: tuple[int, int] | None = None,
 ) -> torch.Tensor:
     """Eq. 3.4 (least squares): ``1/|X_org| Σ ‖D(x_i) − 1‖² + λ/|Z| Σ ‖D(G(z_i)) − 0‖²``.
 
     ``d_real`` and ``d_fake`` are D's outputs (here: the probability of the class "real") for real rows
-    and for ``G(z)``; ``synthetic_weight`` is λ.
+    and for ``G(z)``; ``synthetic_weight`` is λ; ``class_sizes`` makes the real term class-balanced
+    (:func:`real_term`).
     """
-    return _mean_sq_norm(d_real - 1.0) + synthetic_weight * _mean_sq_norm(d_fake)
+    return real_term(d_real - 1.0, class_sizes) + synthetic_weight * _mean_sq_norm(d_fake)
 
 
 def classifier_loss(
@@ -161,12 +172,14 @@ def classifier_loss(
     target_fake: torch.Tensor,
     *,
     synthetic_weight: float = 1.0,
+    class_sizes: tuple[int, int] | None = None,
 ) -> torch.Tensor:
     """Eq. 3.5 (least squares on one-hot labels): ``1/|X_org| Σ ‖C(x_i) − Γ_{x_i}‖² + λ/|Z| Σ ‖C(G(z_i)) − Γ_{z_i}‖²``.
 
-    ``target_*`` are the one-hot label vectors Γ; ``synthetic_weight`` is λ (shared with Eq. 3.4).
+    ``target_*`` are the one-hot label vectors Γ; ``synthetic_weight`` is λ (shared with Eq. 3.4);
+    ``class_sizes`` makes the real term class-balanced (:func:`real_term`).
     """
-    return _mean_sq_norm(c_real - target_real) + synthetic_weight * _mean_sq_norm(c_fake - target_fake)
+    return real_term(c_real - target_real, class_sizes) + synthetic_weight * _mean_sq_norm(c_fake - target_fake)
 
 
 def generator_loss(

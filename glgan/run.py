@@ -31,13 +31,12 @@ from omegaconf import DictConfig, OmegaConf
 from threadpoolctl import threadpool_limits
 
 from glgan.experiment.cells import cell_config
-from glgan.experiment.command_check import check_group_choices, check_sampler_class, check_sampler_parameters, closest
-from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
+from glgan.experiment.command_check import check_group_choices, check_run_config
+from glgan.experiment.config_check import CONFIG_DIR, ConfigError
 from glgan.experiment.loading import load_once
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
 from glgan.experiment.plan import Cell
 from glgan.experiment.run_keys import (  # noqa: F401  (config_hash, PROTOCOL_VERSION: re-exported)
-    KEEL,
     PROTOCOL_VERSION,
     config_hash,
     is_cv,
@@ -51,50 +50,6 @@ log = logging.getLogger("glgan.run")
 # restarted worker simply picks up the next run (nothing is lost), so the warning is noise in every sweep.
 warnings.filterwarnings("ignore", message="A worker stopped while some jobs were given to the executor",
                         category=UserWarning)
-
-
-def check_cv_config(cfg: DictConfig) -> None:
-    """Refuse a benchmark run on a non-KEEL dataset, an unlisted set or a fold out of range, before any work."""
-    from glgan.data.keel import benchmark_lists, check_set
-    from glgan.experiment.cv import check_cv
-
-    if cfg.dataset.name != KEEL:
-        raise ConfigError(f"experiment={cfg.experiment} cross-validates KEEL sets only (dataset=keel "
-                          f"dataset.set=<set>), got dataset={cfg.dataset.name}")
-    try:
-        check_set(cfg.dataset.set, allow_unlisted=cfg.dataset.allow_unlisted)
-        check_cv(int(cfg.cv.folds), int(cfg.cv.repeats), int(cfg.repeat), int(cfg.fold))
-    except ValueError as error:
-        listed = [name for sets in benchmark_lists().values() for name in sets]
-        hint = closest(cfg.dataset.set, listed) if cfg.dataset.set not in listed else ""
-        raise ConfigError(" ".join(str(error).split()) + hint) from None
-
-
-def check_keel_protocol(cfg: DictConfig) -> None:
-    """``dataset=keel`` runs only as a cross-validation fold of the KEEL benchmark experiments."""
-    if not is_cv(cfg) and cfg.dataset.get("name") == KEEL:
-        from glgan.data.keel import LISTS_FILE, benchmark_lists
-
-        raise ConfigError(
-            "dataset=keel holds the KEEL benchmark sets, which run as cross-validation folds: choose a set with "
-            "experiment=benchmark-dev dataset.set=<set> fold=<0-4> (e.g. experiment=benchmark-dev "
-            f"dataset.set=yeast3 method=smote fold=2); dev sets: {', '.join(benchmark_lists()['dev'])}; "
-            f"eval sets (experiment=benchmark): see {LISTS_FILE.name} in the configs' benchmark/ folder")
-
-
-def check_run_config(cfg: DictConfig) -> None:
-    """Every check made before any work; each failure is one :class:`ConfigError` line.
-
-    The configuration's keys and values (:func:`check_config`), the benchmark's set and fold, and that
-    the method's sampler class imports and takes every constructor argument the overrides give it.
-    """
-    check_config(cfg, CONFIG_DIR, dataset_choice=_hydra_choice("dataset"))
-    check_keel_protocol(cfg)
-    if is_cv(cfg):
-        check_cv_config(cfg)
-    sampler = sampler_config(cfg)
-    sampler_class = check_sampler_class(sampler["_target_"], cfg.method.name)
-    check_sampler_parameters(sampler_class, list(sampler.keys()), cfg.method.name)
 
 
 def _threads(cfg: DictConfig) -> int | None:
@@ -153,7 +108,7 @@ def run(cfg: DictConfig, on_resampled=None) -> Path:
     """
     from glgan.data import load_dataset
 
-    check_run_config(cfg)
+    check_run_config(cfg, dataset_choice=_hydra_choice("dataset"))
     key = run_key(cfg)
     store = ResultStore(Path(cfg.results_dir) / cfg.experiment)
     if is_cv(cfg):

@@ -71,7 +71,7 @@ class GLGAN(LatentSMOTESampler):
     tol : float or "auto", default="auto"
         Relative improvement of the generator loss that resets ``patience`` ("auto": "paper" 1e-3,
         "balanced" 1e-2; the balanced variant's rule was chosen on the KEEL dev list for speed at
-        equal quality, docs/REPRODUCTION.md §12).
+        equal quality, docs/REPRODUCTION.md §6.8).
     batch_size : int, default=128
         Minibatch size of every network (capped at the number of rows).
     ae_learning_rate : float, default=1e-3
@@ -111,7 +111,7 @@ class GLGAN(LatentSMOTESampler):
         spread 3-9 % of the real one on KEEL dev sets). "balanced" makes every real-row term
         class-balanced, stops Eq. 3.2 at a margin, trains the autoencoder for at least 800 steps,
         weighs Eq. 3.6's adversarial and classifier terms 0.1 and stops the rounds sooner (docs/REPRODUCTION.md,
-        "GL-GAN's synthetic samples" and "Speed and scale", has the dev measurements).
+        §6.5-6.8, has the dev measurements).
     balanced_reconstruction : bool or None, default=None
         Eq. 3.1 averaged per class (each class weighs half) instead of over all rows ("paper": False,
         "balanced": True).
@@ -132,7 +132,7 @@ class GLGAN(LatentSMOTESampler):
         C and G the codes that pair with as many real rows (about twice as many steps, since the balanced
         latent set holds about 2n codes), so the fit's cost stops growing with n. On at most this many
         rows it changes nothing: the minibatches are exactly those of full epochs. None: full epochs
-        however large the data (docs/REPRODUCTION.md, "Speed", has the measurements).
+        however large the data (docs/REPRODUCTION.md §6.9 has the measurements).
     device : {{"auto", "cpu", "cuda"}} or torch.device, default="auto"
         Where to train; "auto" uses CUDA when available.
     n_threads : int or None, default=1

@@ -110,7 +110,7 @@ def adam(parameters, **kwargs) -> torch.optim.Adam:
     """Adam with its fused kernel (one pass over each parameter instead of a dozen small operations).
 
     The same update rule as the default implementation, up to the order of floating-point operations; on one
-    CPU core it cut a GL-GAN fit of the USPS split from 2.0 to 1.7 s (docs/REPRODUCTION.md §12).
+    CPU core it cut a GL-GAN fit of the USPS split from 2.0 to 1.7 s (docs/REPRODUCTION.md §13).
     """
     return torch.optim.Adam(parameters, fused=True, **kwargs)
 

@@ -4,6 +4,7 @@
     python scripts/benchmark.py --experiment benchmark-dev     # dev list -> results/benchmark-dev/
     python scripts/benchmark.py --experiment benchmark-quick   # 3 small dev sets, short training (minutes)
     python scripts/benchmark.py --jobs 4 --sets glass1,pima --methods smote,glgan   # a part of a plan
+    python scripts/benchmark.py --launcher slurm --launcher-override hydra.launcher.partition=<p>   # on a cluster
     python scripts/benchmark.py --experiment benchmark-dev --methods glgan --results-dir /tmp/study \
         --override +method.sampler.ae_min_steps=600   # a dev study of one setting, in a scratch store
 
@@ -33,6 +34,7 @@ from glgan.keel_benchmark.tasks import (  # noqa: E402
     any_stored,
     check_overrides,
     elapsed,
+    run_multirun,
     run_tasks,
     set_sizes,
     write_timing,
@@ -56,6 +58,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="a Hydra override of every task (repeatable; e.g. +method.sampler.ae_min_steps=600): a "
                              "study of another setting, which enters the records' config hash; needs a scratch "
                              "--results-dir")
+    parser.add_argument("--launcher", default=None, metavar="NAME",
+                        help="run the folds as one Hydra multirun through hydra/launcher=NAME (configs/hydra/launcher/: "
+                             "slurm on a cluster, local to try it on this machine) instead of local workers")
+    parser.add_argument("--launcher-override", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Hydra override of the multirun only (repeatable; e.g. hydra.launcher.partition=cpu)")
     parser.add_argument("--no-report", action="store_true", help="run the folds only")
     parser.add_argument("--report-only", action="store_true", help="write the report from the stored records")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and what is left, run nothing")
@@ -96,9 +103,13 @@ def main(argv=None) -> int:
               flush=True)
         if args.dry_run:
             return 0
-        failed, wall = run_tasks(plan, todo, args, start) if todo else (0, 0.0)
+        if args.launcher and todo:
+            failed, wall = run_multirun(plan, todo, args.results_dir.resolve(), args.launcher, tuple(args.override),
+                                        tuple(args.launcher_override), log=lambda line: print(line, flush=True))
+        else:
+            failed, wall = run_tasks(plan, todo, args, start) if todo else (0, 0.0)
         if todo:
-            write_timing(out, plan, args.jobs, len(todo), wall, failed, fresh=fresh)
+            write_timing(out, plan, args.launcher or args.jobs, len(todo), wall, failed, fresh=fresh)
         if failed:
             print(f"benchmark: {failed} run(s) failed; rerun to retry (stored runs are kept) | elapsed {elapsed(start)}",
                   flush=True)

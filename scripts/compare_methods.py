@@ -5,7 +5,7 @@ cells both hold, the sample-quality targets against SMOTE, and the sampler secon
     python scripts/compare_methods.py results/runs/benchmark-dev /tmp/new/benchmark-dev --methods glgan
 
 SMOTE's records (the quality targets' reference) are read from the first store. Used for the dev-list
-decisions of docs/REPRODUCTION.md §12; it never reads the eval list unless given it.
+decisions of docs/REPRODUCTION.md §6 and §13; it never reads the eval list unless given it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ same configuration hash give identical metrics, and where the others differ.
     git archive ab46c31 results/runs/paper | tar -x -C /tmp/old   # a committed store of another revision
     python scripts/compare_stores.py /tmp/old/results/runs/paper results/runs/paper
 
-Used for the determinism statements of docs/REPRODUCTION.md §13 (same machine, another machine).
+Used for the determinism statements of docs/REPRODUCTION.md §11 (same machine, another machine).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""scripts/bench_threads.py (issue 14) on tiny settings: report shape and busy-process cleanup, no timing asserted."""
+"""scripts/bench_threads.py (GL-GAN's ``n_threads`` on an idle and a busy machine) on tiny settings: report shape and
+busy-process cleanup, no timing asserted."""
 
 from __future__ import annotations
 

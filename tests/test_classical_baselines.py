@@ -1,5 +1,7 @@
-"""Classical baselines: clipped SMOTE, smote-variants' MDO and NRAS, and SWIM (Mahalanobis)."""
+"""Classical baselines: clipped SMOTE, smote-variants' MDO and NRAS, and SWIM (Mahalanobis); the wrappers of
+smote-variants (MDO, NRAS, polynom-fit-SMOTE star, ProWSyn, SMOTE-IPF) against the library's own ``sample``."""
 
+import math
 import warnings
 from collections import Counter
 
@@ -13,9 +15,10 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from baselines import MDO, NRAS, SMOTE, SWIM
+from baselines import MDO, NRAS, SMOTE, SMOTEIPF, SWIM, PolynomFitSMOTEStar, ProWSyn
 
 SAMPLERS = [SMOTE, MDO, NRAS, SWIM]
 DENSE_ONLY = [MDO, NRAS, SWIM]
@@ -107,7 +110,13 @@ def test_clone_pipeline_and_cross_validation(Sampler, binary):
     assert clone(sampler).get_params() == sampler.get_params()
     pipeline = Pipeline([("sampler", sampler), ("clf", LogisticRegression(max_iter=500))])
     scores = cross_val_score(pipeline, X, y, cv=3, scoring="f1_macro")
-    assert scores.shape == (3,) and np.isfinite(scores).all()
+    # Each fold resamples its training rows only and scores the untouched test rows.
+    expected = []
+    for train, test in StratifiedKFold(3).split(X, y):
+        X_res, y_res = Sampler(random_state=0).fit_resample(X[train], y[train])
+        model = LogisticRegression(max_iter=500).fit(X_res, y_res)
+        expected.append(f1_score(y[test], model.predict(X[test]), average="macro"))
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("Sampler", SAMPLERS)
@@ -207,6 +216,60 @@ def test_wrapper_reproduces_the_library_on_binary_data(Sampler, Library, binary)
     n_synthetic = len(y_res) - (len(y) - wrapper.removed_indices_.size)
     np.testing.assert_array_equal(X_res[-n_synthetic:], X_lib[-n_synthetic:])
     assert Counter(y_res) == Counter(y_lib)
+
+
+def _library_sample(library_sampler, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return library_sampler.sample(X, y)
+
+
+@pytest.mark.parametrize("Sampler, Library", [(ProWSyn, sv.ProWSyn), (SMOTEIPF, sv.SMOTE_IPF)])
+def test_top_ranked_wrapper_returns_the_librarys_rows_on_binary_data(Sampler, Library, binary):
+    # On a binary problem the library's default (proportion 1: grow the minority to the majority) is exactly
+    # what imbalanced-learn's "auto" asks for, so the wrapper's whole output is the library's, row for row.
+    X, y = binary
+    X_res, y_res = Sampler(random_state=3).fit_resample(X, y)
+    X_lib, y_lib = _library_sample(Library(random_state=3), X, y)
+    np.testing.assert_array_equal(X_res, X_lib)
+    np.testing.assert_array_equal(y_res, y_lib)
+    assert Counter(y_res) == {0: np.count_nonzero(y == 0), 1: np.count_nonzero(y == 0)}
+
+
+def test_smote_ipf_wrapper_drops_the_rows_the_librarys_filter_drops():
+    # Four minority rows sit exactly on majority rows: no tree can separate them, so the filter removes them.
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(120, 2)), rng.normal(size=(26, 2)) + 2.0])
+    X = np.vstack([X, X[:4]])
+    y = np.r_[np.zeros(120, dtype=int), np.ones(30, dtype=int)]
+    sampler = SMOTEIPF(random_state=3)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_lib, y_lib = _library_sample(sv.SMOTE_IPF(random_state=3), X, y)
+    np.testing.assert_array_equal(X_res, X_lib)
+    np.testing.assert_array_equal(y_res, y_lib)
+    np.testing.assert_array_equal(sampler.removed_indices_, [146, 147, 148, 149])
+
+
+def test_polynom_fit_star_wrapper_keeps_an_exact_count_of_the_librarys_star_points(binary):
+    X, y = binary
+    n_min, n_new = np.count_nonzero(y == 1), np.count_nonzero(y == 0) - np.count_nonzero(y == 1)
+    # The library puts rint(n_new / n_min) points on each segment, the wrapper ceil(n_new / n_min) and keeps n_new
+    # of them; with 298 / 51 = 5.84 both put 6, so the wrapper's rows are n_new of the library's, in its order.
+    assert round(n_new / n_min) == math.ceil(n_new / n_min) and n_new % n_min
+    X_res, y_res = PolynomFitSMOTEStar(random_state=3).fit_resample(X, y)
+    X_lib, _ = _library_sample(sv.polynom_fit_SMOTE_star(random_state=3), X, y)
+    np.testing.assert_array_equal(X_res[: len(X)], X_lib[: len(X)])
+    synthetic, library_points = X_res[len(X):], X_lib[len(X):]
+    assert len(synthetic) == n_new and (y_res[len(X):] == 1).all()
+    match = (synthetic[:, None, :] == library_points[None, :, :]).all(axis=2)
+    assert (match.sum(axis=1) == 1).all()  # each row is one of the library's points...
+    assert (np.diff(match.argmax(axis=1)) > 0).all()  # ...each a different one, in the library's order
+    # With n_new a multiple of n_min nothing is left out: the output is the library's.
+    keep = np.r_[np.flatnonzero(y == 0)[: 6 * n_min], np.flatnonzero(y == 1)]  # n_new = 5 * n_min
+    X_res, y_res = PolynomFitSMOTEStar(random_state=3).fit_resample(X[keep], y[keep])
+    X_lib, y_lib = _library_sample(sv.polynom_fit_SMOTE_star(random_state=3), X[keep], y[keep])
+    np.testing.assert_array_equal(X_res, X_lib)
+    np.testing.assert_array_equal(y_res, y_lib)
 
 
 def test_nras_drops_noise_rows_of_the_grown_class_only(binary):

@@ -5,8 +5,8 @@ The samplers come from the method registry: every ``configs/method/*.yaml`` whos
 the project's over-samplers (the methods that are not are listed in :data:`NOT_OVERSAMPLERS` with the reason).
 They must be exactly the classes ``baselines`` and ``glgan`` export (``__all__``). Each one gets
 
-* imbalanced-learn's estimator checks (``parametrize_with_checks``), torch samplers at the test-sized settings of
-  :data:`TINY`, with the expected failures of :data:`EXPECTED_FAILED_CHECKS`;
+* imbalanced-learn's estimator checks (``estimator_checks_generator``), torch samplers at the test-sized settings of
+  :data:`TINY`, with the expected failures of :data:`EXPECTED_FAILED_CHECKS` as strict xfails of a named exception;
 * parameter validation: ``_parameter_constraints`` has exactly the ``__init__`` parameters, ``__init__`` stores
   its arguments as given and nothing else, and a bad type or value of any parameter raises imbalanced-learn's
   informative error (``check_param_validation``, as imbalanced-learn runs it on its own samplers);
@@ -14,17 +14,19 @@ They must be exactly the classes ``baselines`` and ``glgan`` export (``__all__``
 
 A new sampler is picked up from its config. If it trains with torch, give it test-sized settings in :data:`TINY`
 (the test says so otherwise); if a check fails for a reason that is by design, add it to
-:data:`EXPECTED_FAILED_CHECKS` with that reason.
+:data:`EXPECTED_FAILED_CHECKS` with the exception it raises, a pattern of its message and that reason.
 """
 
+import functools
 import importlib
 import inspect
 import re
 import warnings
+from typing import NamedTuple
 
 import pytest
 import yaml
-from imblearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+from imblearn.utils.estimator_checks import check_param_validation, estimator_checks_generator
 
 import baselines
 import glgan
@@ -56,8 +58,21 @@ TINY = {
     "CGAN": dict(latent_dim=4, generator_units=8, discriminator_units=8, epochs=1, batch_size=256, device="cpu"),
 }
 
-_DENSE_ONLY = "dense-only sampler: sparse input is rejected with a TypeError asking for a dense array"
-#: ``{class name: {check name: reason}}``: checks that fail by design (run, marked xfail).
+
+class ExpectedFailure(NamedTuple):
+    """How a check fails by design: the exception, a pattern its message matches, and why."""
+
+    exception: type[BaseException]
+    match: str
+    reason: str
+
+
+_DENSE_ONLY = ExpectedFailure(
+    TypeError, "dense data is required",
+    "dense-only sampler: sparse input is rejected with a TypeError asking for a dense array",
+)
+#: ``{class name: {check name: ExpectedFailure}}``: checks that fail by design. They run marked
+#: ``xfail(raises=..., strict=True)``: passing, or failing with another exception or message, fails the test.
 EXPECTED_FAILED_CHECKS = {
     name: {"check_samplers_pandas_sparse": _DENSE_ONLY}
     for name in ("MDO", "NRAS", "SWIM", "PolynomFitSMOTEStar", "ProWSyn", "SMOTEIPF")
@@ -95,8 +110,28 @@ def _tested_instance(cls):
     return cls(random_state=0, **TINY.get(cls.__name__, {}))
 
 
-def _expected_failed_checks(sampler):
-    return EXPECTED_FAILED_CHECKS.get(type(sampler).__name__, {})
+def _check_name(check):
+    while isinstance(check, functools.partial):
+        check = check.func
+    return check.__name__
+
+
+def _expected_failure(estimator, check):
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}).get(_check_name(check))
+
+
+def _estimator_checks():
+    """imbalanced-learn's checks of every sampler; those of :data:`EXPECTED_FAILED_CHECKS` as strict xfails.
+
+    (``parametrize_with_checks(expected_failed_checks=...)`` marks them ``xfail(reason=...)`` only: any exception,
+    or none, would pass.)
+    """
+    for cls in SAMPLERS:
+        for estimator, check in estimator_checks_generator(_tested_instance(cls), legacy=True, mark=None):
+            expected = _expected_failure(estimator, check)
+            marks = [] if expected is None else [
+                pytest.mark.xfail(raises=expected.exception, strict=True, reason=expected.reason)]
+            yield pytest.param(estimator, check, marks=marks, id=f"{cls.__name__}-{_check_name(check)}")
 
 
 # --- the registry -------------------------------------------------------------------------------------------
@@ -129,17 +164,28 @@ def test_settings_and_expected_failures_name_samplers_and_cover_the_torch_ones()
     assert torch_samplers - set(TINY) == set(), "a torch sampler without test-sized settings in TINY"
     dense_only = {cls.__name__ for cls in SAMPLERS if issubclass(cls, DenseOnlyMixin)}
     assert dense_only == set(EXPECTED_FAILED_CHECKS)
+    for cls in SAMPLERS:  # every expected failure names a check that runs for that sampler
+        checks = {_check_name(check) for _, check in estimator_checks_generator(_tested_instance(cls), mark=None)}
+        assert set(EXPECTED_FAILED_CHECKS.get(cls.__name__, {})) <= checks
 
 
 # --- imbalanced-learn's estimator checks ----------------------------------------------------------------------
 
 
-@parametrize_with_checks([_tested_instance(cls) for cls in SAMPLERS], expected_failed_checks=_expected_failed_checks)
+@pytest.mark.parametrize("estimator, check", _estimator_checks())
 def test_imblearn_estimator_checks(estimator, check):
+    expected = _expected_failure(estimator, check)
     with warnings.catch_warnings():
         # e.g. smote-variants' "generated no rows" and the torch samplers' collapse warning on the checks' data
         warnings.simplefilter("ignore", UserWarning)
-        check(estimator)
+        try:
+            check(estimator)
+        except Exception as error:
+            if expected is not None and isinstance(error, expected.exception):
+                # The expected exception for another reason is a failure (AssertionError is not `raises`).
+                assert re.search(expected.match, str(error)), f"{type(error).__name__}, but not for the expected " \
+                    f"reason ({expected.reason}): {error}"
+            raise
 
 
 # --- parameters -------------------------------------------------------------------------------------------

@@ -1,18 +1,25 @@
-"""Every config composes, and every method config instantiates an imbalanced-learn sampler."""
+"""Every config composes and passes the config check; every method config names its method, carries the label the
+reports show, instantiates an imbalanced-learn sampler and passes the run's checks in every experiment; the config
+hash follows what changes a run's results."""
 
 from pathlib import Path
 
 import pytest
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.utils import instantiate
 from imblearn.base import SamplerMixin
 
-from glgan.run import config_hash, sampler_config
+from glgan.experiment.config_check import check_config
+from glgan.report.labels import METHOD_LABELS, label
+from glgan.run import check_run_config, config_hash, sampler_config
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 METHODS = sorted(p.stem for p in (CONFIGS / "method").glob("*.yaml"))
 DATASETS = sorted(p.stem for p in (CONFIGS / "dataset").glob("*.yaml"))
 EXPERIMENTS = sorted(p.stem for p in (CONFIGS / "experiment").glob("*.yaml"))
+#: The experiments whose runs check every method before any work (the KEEL one needs a set).
+RUN_EXPERIMENTS = (("paper", []), ("quick", []), ("benchmark-dev", ["dataset.set=yeast3"]))
 
 
 def compose_config(*overrides):
@@ -29,25 +36,43 @@ def test_the_method_names_used_everywhere_have_configs():
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_method_config_instantiates_a_sampler_named_like_its_file(method):
+def test_method_config_is_named_labelled_instantiates_a_sampler_and_passes_the_run_checks(method):
+    config = yaml.safe_load((CONFIGS / "method" / f"{method}.yaml").read_text())
+    assert config["name"] == method
+    assert isinstance(config.get("label"), str) and config["label"].strip(), f"{method}.yaml has no label"
     cfg = compose_config(f"method={method}", "seed=4")
     assert cfg.method.name == method
     sampler = instantiate(sampler_config(cfg))
     assert isinstance(sampler, SamplerMixin) and hasattr(sampler, "fit_resample")
     if "random_state" in sampler.get_params():
         assert sampler.get_params()["random_state"] == 4
+    # the checks a run makes before any work: keys and values, the sampler class imports, every argument known
+    for experiment, extra in RUN_EXPERIMENTS:
+        check_run_config(compose_config(f"experiment={experiment}", f"method={method}", *extra))
 
 
-@pytest.mark.parametrize("dataset", [d for d in DATASETS if d != "keel"])  # keel: a set, natural imbalance
-def test_dataset_config_names_a_class_pair(dataset):
+def test_the_reports_label_each_method_as_its_config_says():
+    assert set(METHOD_LABELS) == set(METHODS)
+    assert label("glgan") == "GL-GAN" and label("glgan_paper") == "GL-GAN (paper variant)"
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_dataset_config_passes_the_check_and_names_a_class_pair(dataset):
     cfg = compose_config(f"dataset={dataset}")
-    assert cfg.dataset.name == dataset and cfg.dataset.majority != cfg.dataset.minority
+    check_config(cfg, CONFIGS, dataset_choice=dataset)
+    if dataset != "keel":  # keel: a set of the KEEL benchmark, at its natural imbalance
+        assert cfg.dataset.name == dataset and cfg.dataset.majority != cfg.dataset.minority
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
-def test_experiment_configs_compose(experiment):
+def test_experiment_configs_compose_and_pass_the_check(experiment):
     cfg = compose_config(f"experiment={experiment}")
     assert cfg.experiment == experiment
+    check_config(cfg, CONFIGS)
+
+
+def test_an_override_of_a_known_sampler_parameter_passes_the_check():
+    check_config(compose_config("method=glgan", "+sampler_overrides.glgan.latent_dim=8"), CONFIGS)
 
 
 def test_classifiers_are_sklearn_defaults_except_the_documented_linear_svc_dual():
@@ -58,7 +83,7 @@ def test_classifiers_are_sklearn_defaults_except_the_documented_linear_svc_dual(
         defaults = type(clf)().get_params()
         changed = {k for k, v in clf.get_params().items() if defaults[k] != v}
         assert changed == ({"random_state", "dual"} if name == "linear_svc" else {"random_state"})
-    # issue 15: the paper experiment's AdaBoost is SAMME.R (scikit-learn 0.22's default), SAMME a named variant
+    # the paper experiment's AdaBoost is SAMME.R (scikit-learn 0.22's default), SAMME a named variant
     assert type(classifiers["adaboost"]).__name__ == "SAMMERAdaBoostClassifier"
 
 

@@ -1,12 +1,16 @@
-"""Dataset loaders: held files (skipped when absent), tiny canonical-format fixtures, hash checks, errors."""
+"""Dataset loaders: the data folder (a checkout's, an installed package's), held files (skipped when absent), tiny
+canonical-format fixtures, hash checks, errors, and downloads (never attempted offline or into a read-only folder,
+a failed one not retried until asked)."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import io
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -30,6 +34,7 @@ from glgan.data import (
     resolve_data_dir,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 HELD = resolve_data_dir()
 
 
@@ -72,7 +77,7 @@ def test_unknown_dataset_is_rejected():
 
 
 def test_resolve_data_dir_precedence(monkeypatch, tmp_path):
-    project = tmp_path / "project"  # a checkout: pyproject.toml beside glgan/ (installed: tests/test_first_hour.py)
+    project = tmp_path / "project"  # a checkout: pyproject.toml beside glgan/ (installed: the next test)
     (project / "glgan").mkdir(parents=True)
     (project / "pyproject.toml").touch()
     monkeypatch.setattr(dataset_module, "PROJECT_ROOT", project)
@@ -83,6 +88,30 @@ def test_resolve_data_dir_precedence(monkeypatch, tmp_path):
     monkeypatch.setenv("GLGAN_DATA_DIR", str(tmp_path / "env"))
     assert resolve_data_dir() == tmp_path / "env"
     assert resolve_data_dir(tmp_path / "arg") == tmp_path / "arg"
+
+
+def test_an_installed_package_uses_the_users_cache_never_its_install_tree(monkeypatch, tmp_path):
+    site = tmp_path / "site-packages"  # what PROJECT_ROOT is for an installed package: no pyproject.toml
+    (site / "glgan").mkdir(parents=True)
+    monkeypatch.setattr(dataset_module, "PROJECT_ROOT", site)
+    monkeypatch.delenv("GLGAN_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("GLGAN_OFFLINE", "1")
+    if sys.platform.startswith("linux"):
+        assert resolve_data_dir() == tmp_path / "cache" / "glgan" / "data"
+    assert site not in resolve_data_dir().parents
+    with pytest.raises(MissingDataError) as info:
+        load_dataset("madelon")
+    assert str(resolve_data_dir() / "madelon") in info.value.summary
+    assert sorted(p.name for p in site.rglob("*")) == ["glgan"]  # nothing created in the install tree
+    monkeypatch.setenv("GLGAN_DATA_DIR", str(tmp_path / "mine"))
+    assert resolve_data_dir() == tmp_path / "mine"
+
+
+def test_a_checkout_keeps_its_data_folders():
+    assert dataset_module.is_checkout(ROOT)
+    if not os.environ.get("GLGAN_DATA_DIR"):
+        assert resolve_data_dir() in (ROOT.parent / "shared" / "data", ROOT / "data")
 
 
 def test_dataset_enforces_dtypes():
@@ -304,6 +333,59 @@ def test_usps_mat_preferred_and_labels_mapped_to_digits(monkeypatch, tmp_path):
 
 
 # ---------------------------------------------------------------- missing files and downloads (no network)
+
+
+def _count_retrieves(monkeypatch):
+    tried = []
+
+    def unreachable(url, **kwargs):
+        tried.append(url)
+        raise requests.ConnectionError(f"cannot reach {url}")
+
+    monkeypatch.setattr(pooch, "retrieve", unreachable)
+    return tried
+
+
+def test_offline_flag_means_no_network_attempt(monkeypatch, tmp_path):
+    tried = _count_retrieves(monkeypatch)
+    monkeypatch.setenv("GLGAN_OFFLINE", "1")
+    with pytest.raises(MissingDataError, match="not attempted: GLGAN_OFFLINE is set"):
+        load_dataset("sensorless", tmp_path, download=True)
+    assert tried == []
+
+
+def test_a_failed_download_is_not_retried_until_asked(monkeypatch, tmp_path):
+    tried = _count_retrieves(monkeypatch)
+    with pytest.raises(MissingDataError, match="Automatic download failed"):
+        load_dataset("sensorless", tmp_path, download=True)
+    assert len(tried) == 1
+    assert (files.cache_dir() / files.FAILURES_FILE).is_file()
+    assert not (tmp_path / files.FAILURES_FILE).exists()  # remembered outside the data folder
+    with pytest.raises(MissingDataError, match="GLGAN_RETRY_DOWNLOADS=1"):
+        load_dataset("sensorless", tmp_path, download=True)
+    assert len(tried) == 1  # the second load did not touch the network
+    monkeypatch.setenv("GLGAN_RETRY_DOWNLOADS", "1")
+    with pytest.raises(MissingDataError):
+        load_dataset("sensorless", tmp_path, download=True)
+    assert len(tried) == 2
+
+
+def test_a_read_only_data_folder_is_never_written(monkeypatch, tmp_path):
+    tried = _count_retrieves(monkeypatch)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o555)
+    try:
+        with pytest.raises(MissingDataError, match="is not writable"):
+            load_dataset("sensorless", shared, download=True)
+    finally:
+        shared.chmod(0o755)
+    assert tried == [] and list(shared.iterdir()) == []
+
+
+def test_read_only_check_follows_permissions(monkeypatch, tmp_path):
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)
+    assert "is not writable" in files.download_blocked(["sensorless/x.txt"], tmp_path)
 
 
 def test_missing_file_message(tmp_path):

@@ -105,6 +105,13 @@ def test_a_collapsed_minority_warns_and_a_spread_one_does_not():
         sampler._warn_if_collapsed(1, real + 0.01, real)
 
 
+def test_the_collapse_warning_names_the_class_plainly():
+    sampler = GLGAN()
+    sampler.spread_ratio_ = {}
+    with pytest.warns(UserWarning, match=r"synthetic rows of class 1 spread only"):
+        sampler._warn_if_collapsed(np.int64(1), np.zeros((5, 2)), np.eye(5, 2))
+
+
 @pytest.mark.parametrize("name", ["GLGAN", "AutoOnly", "PlainAE", "BAGAN", "CGAN"])
 def test_thread_setting_applies_during_the_fit_only(name, monkeypatch):
     import baselines

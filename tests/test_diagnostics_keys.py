@@ -1,4 +1,4 @@
-"""Issue 22: every key of sample_quality is documented, and the recall-beside-coverage puzzle is what the
+"""Every key of sample_quality is documented, and the recall-beside-coverage puzzle is what the
 docstring says it is (the definition with unequal sample sizes, not a bug)."""
 
 from __future__ import annotations

@@ -12,7 +12,10 @@ from glgan.report.doc_blocks import DOCS, TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 # A measured figure: a score with three or more decimals, or a duration.
-MEASURED = re.compile(r"(?<![\w.=])(?:0\.\d{3,}|\d+(?:\.\d+)? ?(?:s|ms|min|h)\b(?! *=))")
+MEASURED = re.compile(r"(?<![\w.=])(?:0\.\d{3,}|\d+(?:\.\d+)? (?:s|ms|min|h)\b(?! *=))")
+#: Figures of that shape that are settings or arithmetic, not measurements: Adam's beta, the sensitivity sweep's
+#: adoption threshold, the speed bench's targets, and 1/sqrt(519) (one test row of the paper's Madelon split).
+NOT_MEASURED = {"0.999", "0.005", "30 s", "120 s", "0.0439"}
 
 
 def test_every_block_is_what_its_template_writes_now():
@@ -36,7 +39,7 @@ def test_the_verdict_is_on_the_readmes_first_screen():
 
 @pytest.mark.parametrize("doc", DOCS)
 def test_prose_outside_the_blocks_states_no_measured_figure(doc):
-    found = MEASURED.findall(outside_blocks((ROOT / doc).read_text()))
+    found = [m for m in MEASURED.findall(outside_blocks((ROOT / doc).read_text())) if m not in NOT_MEASURED]
     assert not found, f"{doc}: measured figures outside a generated block: {found}"
 
 

@@ -1,6 +1,7 @@
-"""BAGAN and cGAN baselines: counts, determinism, BAGAN's initialisation and latent Gaussians (imbalanced-learn's
-estimator checks: tests/test_common.py)."""
+"""BAGAN and cGAN baselines: counts, determinism, BAGAN's initialisation and latent Gaussians, cGAN's training
+budget and plateau rule (imbalanced-learn's estimator checks: tests/test_common.py)."""
 
+import math
 from collections import Counter
 
 import numpy as np
@@ -13,7 +14,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from baselines import bagan as bagan_module
 from baselines import cgan as cgan_module
 from baselines.bagan import BAGAN, build_bagan_autoencoder, class_gaussians, init_discriminator, sample_latent
-from baselines.cgan import CGAN, default_cgan_sizes
+from baselines.cgan import CGAN, CGAN_AUTO_UPDATES, CGAN_MAX_UPDATES, auto_epochs, default_cgan_sizes
 from glgan.torch_utils import TrainingDivergedError
 
 
@@ -240,6 +241,48 @@ def test_default_cgan_sizes_rule():
     assert default_cgan_sizes(48) == (48, 96)
     assert default_cgan_sizes(256) == (128, 512)
     assert default_cgan_sizes(5000) == (128, 512)
+
+
+def _cgan_data(seed=0):
+    rng = np.random.RandomState(seed)
+    X = np.vstack([rng.beta(2, 6, (90, 4)), rng.beta(6, 2, (10, 4))])
+    return X, np.r_[np.zeros(90, int), np.ones(10, int)]
+
+
+def test_cgan_auto_budget_history_and_plateau_rule():
+    X, y = _cgan_data()
+    small = dict(latent_dim=4, generator_units=8, discriminator_units=8, batch_size=50, device="cpu", random_state=0)
+    # a plateau that cannot be reached (tol=0): trains the whole budget, in whole epochs
+    full = CGAN(min_updates=20, max_updates=60, tol=0.0, patience=10, **small)
+    full.fit_resample(X, y)
+    h = full.history_
+    assert h["stopped"] == "max_updates" and h["n_updates"] == 60 == h["updates"][-1]
+    assert len(h["discriminator"]) == len(h["generator"]) == len(h["generator_smoothed"]) == 30
+    assert np.all(np.diff(h["updates"]) == 2) and full.loss_history_["generator"] == h["generator"]
+    # any change counts as a plateau (tol=1e9): stops at the first check after min_updates and the window
+    quick = CGAN(min_updates=20, max_updates=400, tol=1e9, patience=10, **small)
+    quick.fit_resample(X, y)
+    assert quick.history_["stopped"] == "converged" and quick.history_["n_updates"] == 110  # 10 + window of 100
+    # a fixed number of epochs ignores the rule, as before
+    fixed = CGAN(epochs=3, **small)
+    fixed.fit_resample(X, y)
+    assert fixed.history_["stopped"] == "epochs" and fixed.history_["n_updates"] == 6
+    with pytest.raises(ValueError, match="min_updates"):
+        CGAN(min_updates=50, max_updates=10, **small).fit_resample(X, y)
+
+
+def test_cgan_budget_matches_glgan_optimiser_steps_on_usps():
+    # 1000 updates of D and of G = 2000 optimiser steps (GL-GAN on the USPS r = 0.01 split: 2082)
+    assert CGAN_MAX_UPDATES == 1000 and CGAN().max_updates == 1000 and CGAN().min_updates == 500
+    assert auto_epochs(751, 64, CGAN_MAX_UPDATES) == 84  # USPS: 12 minibatches of 64 per epoch
+
+
+def test_cgan_auto_epochs_give_at_least_the_update_budget():
+    for n_rows, batch in [(751, 64), (1050, 64), (1564, 64), (10, 64), (64, 64), (65, 64), (100_000, 64)]:
+        epochs = auto_epochs(n_rows, batch, CGAN_AUTO_UPDATES)
+        per_epoch = math.ceil(n_rows / min(batch, n_rows))
+        assert epochs * per_epoch >= CGAN_AUTO_UPDATES > (epochs - 1) * per_epoch
+    assert auto_epochs(751, 64, 500) == 42 and auto_epochs(1050, 64, 500) == 30
 
 
 def test_bad_parameters_give_clear_errors():

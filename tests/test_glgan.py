@@ -10,7 +10,8 @@ from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_score
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 import glgan.adversarial as adversarial_module
 import glgan.sampler as sampler_module
@@ -209,7 +210,13 @@ def test_sklearn_clone_and_cross_validation_in_a_pipeline():
     assert clone(s).get_params() == s.get_params()
     pipe = Pipeline([("glgan", s), ("clf", LogisticRegression())])
     scores = cross_val_score(pipe, X, y, cv=3, scoring="balanced_accuracy")
-    assert scores.shape == (3,) and np.isfinite(scores).all()
+    # Each fold grows its training rows only and scores the untouched test rows.
+    expected = []
+    for train, test in StratifiedKFold(3).split(X, y):
+        X_res, y_res = GLGAN(random_state=0, **TINY).fit_resample(X[train], y[train])
+        model = LogisticRegression().fit(X_res, y_res)
+        expected.append(balanced_accuracy_score(y[test], model.predict(X[test])))
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
 
 
 def test_stopping_rule_and_history():
@@ -308,8 +315,17 @@ def test_latent_smote_clips_k_and_gives_exact_counts():
     Z, mask = rng.rand(30, 3), np.r_[np.zeros(27, bool), np.ones(3, bool)]
     Z_syn = latent_smote(Z, mask, 40, k_neighbors=5, random_state=0)  # k clipped to 2
     assert Z_syn.shape == (40, 3)
-    low, high = Z[mask].min(axis=0), Z[mask].max(axis=0)  # interpolations stay in the minority's box
-    assert (Z_syn >= low - 1e-12).all() and (Z_syn <= high + 1e-12).all()
+    # SMOTE: z + eta (z' - z) with eta in [0, 1] and z, z' two of the three minority codes (each the other's
+    # neighbour with k = 2): every new code lies on a segment between two minority codes.
+    Z_min = Z[mask]
+    on_segment = np.zeros(len(Z_syn), dtype=bool)
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        a, b = Z_min[i], Z_min[j]
+        eta = (Z_syn - a) @ (b - a) / ((b - a) @ (b - a))
+        residual = np.linalg.norm(a + eta[:, None] * (b - a) - Z_syn, axis=1)
+        on_segment |= (eta >= -1e-12) & (eta <= 1 + 1e-12) & (residual < 1e-9)
+    assert on_segment.all()
+    assert len(np.unique(Z_syn, axis=0)) > 3  # new points, not copies of the three codes
 
 
 def test_verbose_shows_progress_bars(capsys):

@@ -161,3 +161,71 @@ def test_lightgbm_runs_at_library_defaults_in_the_benchmark_only():
     for experiment in ("benchmark", "benchmark-dev", "benchmark-quick"):
         assert load_benchmark_plan(experiment).classifiers == ("mlp", "linear_svc", "adaboost", "lightgbm")
         assert {"class_weight", "threshold"} <= set(load_benchmark_plan(experiment).methods)
+
+
+def test_inner_cv_threshold_never_sees_the_test_fold(dataset, monkeypatch):
+    """With ``cv=5`` every inner fit sees four fifths of the training fold, every training row is validated
+    exactly once, the refit sees the whole training fold, and no row of the test fold reaches any of them."""
+    seen = SpyLogisticRegression.SEEN
+    seen.update(fit=[], score=[])
+    original_fit = no.MCCThresholdClassifier.fit
+
+    def spied_fit(self, X, y):
+        seen["active"] = True
+        try:
+            return original_fit(self, X, y)
+        finally:
+            seen["active"] = False
+
+    monkeypatch.setattr(no.MCCThresholdClassifier, "fit", spied_fit)
+    records = run_fold(dataset, no.ThresholdTuning(cv=5, random_state=0), {"spy": SpyLogisticRegression()},
+                       n_folds=5, repeat=0, fold=1, cv_seed=0, seed=0)
+    part = fold(dataset)
+    train, test = rows(part.X_train), rows(part.X_test)
+    assert len(seen["fit"]) == 6 and len(seen["score"]) >= 5  # the refit on the whole fold, then five inner fits
+    refit, inner = seen["fit"][0], seen["fit"][1:]
+    validations = seen["score"][:5]
+    assert rows(refit) == train
+    for fitted, validated in zip(inner, validations):
+        assert not rows(fitted) & rows(validated) and rows(fitted) | rows(validated) == train
+    assert sum(len(v) for v in validations) == len(part.y_train)
+    searched = [r for X in seen["fit"] + seen["score"][:5] for r in rows(X)]
+    assert not set(searched) & test
+    assert records[0]["threshold_folds"] == 5 and records[0]["threshold_tuned"]
+
+
+def test_inner_cv_uses_fewer_folds_for_a_tiny_minority_and_none_below_two_rows(dataset):
+    part = fold(dataset)
+    keep = np.flatnonzero(part.y_train == 0).tolist() + np.flatnonzero(part.y_train == 1)[:3].tolist()
+    model = no.MCCThresholdClassifier(LogisticRegression(), cv=5, random_state=0).fit(part.X_train[keep],
+                                                                                      part.y_train[keep])
+    assert model.n_folds_ == 3 and model.threshold_ is not None
+    keep = np.flatnonzero(part.y_train == 0).tolist() + np.flatnonzero(part.y_train == 1)[:1].tolist()
+    model = no.MCCThresholdClassifier(LogisticRegression(), cv=5, random_state=0).fit(part.X_train[keep],
+                                                                                      part.y_train[keep])
+    assert model.n_folds_ == 0 and model.threshold_ is None
+    for bad in (1, 2.5, True):
+        with pytest.raises(ValueError, match="cv must be"):
+            no.MCCThresholdClassifier(LogisticRegression(), cv=bad).fit(part.X_train, part.y_train)
+
+
+def test_inner_cv_threshold_maximises_the_fold_averaged_mcc(dataset):
+    """The chosen threshold is the best of the candidates on the MCC averaged over the inner folds, each fold's
+    curve computed here from its own fit (linear interpolation onto the common grid, as scikit-learn does)."""
+    from sklearn.metrics import matthews_corrcoef
+    from sklearn.model_selection import StratifiedKFold
+
+    part = fold(dataset)
+    X, y = part.X_train, part.y_train
+    model = no.MCCThresholdClassifier(LogisticRegression(), cv=5, random_state=0).fit(X, y)
+    grid = None
+    curves = []
+    for train, valid in StratifiedKFold(5, shuffle=True, random_state=0).split(X, y):
+        scores = LogisticRegression().fit(X[train], y[train]).predict_proba(X[valid])[:, 1]
+        curves.append((scores, y[valid]))
+    low, high = min(s.min() for s, _ in curves), max(s.max() for s, _ in curves)
+    grid = np.linspace(low, high, 100)
+    mean = np.mean([[matthews_corrcoef(t, (s >= g).astype(int)) for g in grid] for s, t in curves], axis=0)
+    best = mean.max()
+    assert model.validation_mcc_ == pytest.approx(best, abs=0.03)
+    assert mean[np.argmin(np.abs(grid - model.threshold_))] >= best - 0.03

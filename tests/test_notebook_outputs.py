@@ -1,4 +1,4 @@
-"""Issue 22: the committed notebook's saved outputs show what ``results/`` holds now (``make report``
+"""The committed notebook's saved outputs show what ``results/`` holds now (``make report``
 re-executes it: notebooks/execute.py), with repository-relative paths and no warnings."""
 
 from __future__ import annotations

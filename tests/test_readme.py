@@ -1,4 +1,4 @@
-"""Issue 22: README runs as written: every Python block executes on its own, and its commands use the venv."""
+"""README runs as written: every Python block executes on its own, and its commands use the venv."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tables, statistics, claims, interleaving and report determinism on a small synthetic results store."""
+"""Tables, statistics, claims, interleaving, the placeholder for a figure whose data is not held, and report
+determinism on a small synthetic results store."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from glgan.experiment.held import DataStatus, _one_line
 from glgan.experiment.interleaving import added_rows, nearest_real
 from glgan.experiment.plan import load_plan
 from glgan.experiment.store import ResultStore, RunKey
-from glgan.report import claims, stats
+from glgan.report import claims, figures, stats
 from glgan.report.labels import CLASSIFIERS, METRICS, TABLE_METHODS
 from glgan.report.make import make_report
 from glgan.report.records import load_paper, long_scores, summarize
@@ -192,6 +193,17 @@ def test_missing_data_message_is_one_line(tmp_path):
     line = _one_line(message, tmp_path)
     assert "\n" not in line and "<data>/gisette/gisette.mat" in line and "https://example.org/gisette.mat" in line
     assert str(tmp_path) not in line and "+1 more" in line
+
+
+def test_figure_placeholder_says_the_data_is_not_held(tmp_path):
+    fig = figures.data_not_held_figure("gisette", 3, "gisette: SKIPPED, not held: missing <data>/gisette/x")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts[0] == "Gisette data not held here" and "Figure 3 is not reproduced" in texts[1]
+    assert "missing <data>/gisette/x" in texts[2]
+    columns = ["dataset", "classifier", "metric", "method", "ratio", "mean", "std", "n_seeds"]
+    paths = figures.mcc_vs_r(pd.DataFrame(columns=columns), "gisette", 3, ["glgan"], tmp_path / "fig3",
+                             experiment="paper", missing_reason="not held", data_held=False)
+    assert [p.suffix for p in paths] == [".png", ".pdf"] and all(p.stat().st_size > 1000 for p in paths)
 
 
 def test_plan_from_experiment_configs():

@@ -1,5 +1,5 @@
-"""Interrupted runs and corrupt data: a reproduction killed with SIGKILL and started again ends exactly where an
-uninterrupted one does, and a truncated data file stops the runner with the file, the reason and the remedy.
+"""Interrupted runs: a reproduction killed with SIGKILL and started again ends exactly where an uninterrupted one
+does (a truncated data file: tests/test_cli_errors.py).
 
 The reproduction is `make reproduce-quick` cut down to one held dataset (USPS), three cheap methods, two
 seeds and r = 0.01, without the report's sampler re-runs, all under tmp_path.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from glgan.data import DataFileError, files, load_dataset, resolve_data_dir
+from glgan.data import DataFileError, load_dataset
 from glgan.experiment.store import KEY_COLUMNS, ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,26 +117,3 @@ def test_killed_reproduction_resumes_to_the_same_records_and_tables(tmp_path):
     assert all(path.name.startswith(".") for path in leftovers)
     # Identical tables and figures (two complete runs of one configuration agree too).
     assert report_files(interrupted) == report_files(tmp_path / "whole")
-
-
-@_usps_held()
-def test_runner_refuses_a_truncated_data_file(tmp_path):
-    data = tmp_path / "data"
-    held = resolve_data_dir() / "usps" / "usps.h5"
-    truncated = data / "usps" / "usps.h5"
-    truncated.parent.mkdir(parents=True)
-    content = held.read_bytes()
-    truncated.write_bytes(content[: len(content) // 2])
-    other_form = resolve_data_dir() / "usps" / "usps.t.bz2"
-    if other_form.is_file():  # a valid file of another form next to it must not be used instead
-        (data / "usps" / "usps.t.bz2").symlink_to(other_form)
-
-    command = [sys.executable, "-m", "glgan.run", "dataset=usps", "method=imbalanced", f"data_dir={data}",
-               f"results_dir={tmp_path / 'runs'}", f"hydra.run.dir={tmp_path / 'hydra'}"]
-    result = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "CorruptDataError" in output and f"{truncated} does not match its pinned sha256" in output
-    assert files.REGISTRY["usps/usps.h5"].sha256 in output and "Delete it and download it again" in output
-    assert not list((tmp_path / "runs").rglob("*.json"))  # nothing computed from it
-    assert truncated.stat().st_size == len(content) // 2  # and the file is left for the user to inspect

@@ -57,12 +57,6 @@ DENSE_ONLY = {"mdo", "nras", "polynom_fit_smote_star", "prowsyn", "smote_ipf", "
 SMOTE_VARIANTS = {"mdo", "nras", "polynom_fit_smote_star", "prowsyn", "smote_ipf"}
 
 
-def test_every_method_config_is_covered():
-    assert set(METHODS) == {"imbalanced", "random", "smote", "mdo", "nras", "swim", "swim_published", "bagan",
-                            "cgan", "glgan", "glgan_paper", "auto_only", "plain_ae",
-                            "polynom_fit_smote_star", "prowsyn", "smote_ipf", "class_weight", "threshold"}
-
-
 @functools.lru_cache(maxsize=None)
 def _composed(method: str, seed: int):
     with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
@@ -308,25 +302,25 @@ def test_same_seed_same_output_in_any_layout_and_no_rng_leak(method):
 # was bit-identical before and after). If a deliberate change of a method alters its numbers, record the
 # new values here and say why in the commit.
 PINNED = {
-    "auto_only": (30, 62.76426076889038, 31.658070348699887),  # variant="balanced" is the default now (issue 13)
+    "auto_only": (30, 62.76426076889038, 31.658070348699887),  # variant="balanced" is the default
     "bagan": (30, 60.996905049345884, 30.74898417939216),
     "cgan": (30, 45.46896786080938, 22.716370361223866),
-    "glgan": (30, 62.7506967484951, 31.65103981321057),  # variant="balanced" is the default now (issue 13)
-    # variant="paper" is the old GLGAN (issue 13): its pin is glgan's from before the balanced default
+    "glgan": (30, 62.7506967484951, 31.65103981321057),  # variant="balanced" is the default
+    # variant="paper" is the earlier GLGAN: its pin is glgan's from before the balanced default
     "glgan_paper": (30, 62.611257404088974, 31.5808346045514),
     "imbalanced": (0, 0.0, 0.0),
     "class_weight": (0, 0.0, 0.0),  # no oversampling (KEEL benchmark): the rows stay as they are
     "threshold": (0, 0.0, 0.0),
     "mdo": (30, 93.45331021164256, 46.9802899739671),
     "nras": (30, 92.3746258648936, 46.522165519390526),
-    "plain_ae": (30, 62.76829072833061, 31.659747244169314),  # variant="balanced" is the default now (issue 13)
-    "polynom_fit_smote_star": (30, 91.97813422742198, 46.786770636153214),  # new sampler (issue 12)
-    "prowsyn": (30, 92.97205055994141, 47.94088551610334),  # new sampler (issue 12)
+    "plain_ae": (30, 62.76829072833061, 31.659747244169314),  # variant="balanced" is the default
+    "polynom_fit_smote_star": (30, 91.97813422742198, 46.786770636153214),  # a KEEL benchmark sampler
+    "prowsyn": (30, 92.97205055994141, 47.94088551610334),  # a KEEL benchmark sampler
     "random": (30, 93.55671626260109, 46.98969787262993),
     "smote": (30, 91.09033494447137, 45.97520132693418),
-    "smote_ipf": (30, 91.9858066614324, 46.54880490961387),  # new sampler (issue 12)
+    "smote_ipf": (30, 91.9858066614324, 46.54880490961387),  # a KEEL benchmark sampler
     "swim": (30, 93.49221459674246, 46.95577095472594),
-    "swim_published": (30, 93.50526840648452, 46.96113573187661),  # added with the variant (issue 15)
+    "swim_published": (30, 93.50526840648452, 46.96113573187661),  # SWIM as its published code behaves
 }
 
 

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from glgan.experiment.store import ResultStore, RunKey
+from glgan.experiment.store import ResultStore, RunKey, package_version
 
 
 def records(key, mcc, finished_at="2026-01-01T00:00:00+00:00"):
@@ -55,3 +55,19 @@ def test_file_content_is_plain_json(tmp_path):
     key = RunKey("madelon", "random", 0.05, 1, "h")
     payload = json.loads(store.write(key, records(key, 0.2)).read_text())
     assert payload["key"]["config_hash"] == "h" and len(payload["records"]) == 2
+
+
+def test_records_carry_the_package_version_and_old_records_still_load(tmp_path):
+    store = ResultStore(tmp_path)
+    old = RunKey("usps", "smote", 0.01, 0, "abc")
+    store.path_for(old).parent.mkdir(parents=True)
+    store.path_for(old).write_text(json.dumps({"key": old.__dict__, "records": [
+        {"dataset": "usps", "method": "smote", "ratio": 0.01, "seed": 0, "classifier": "mlp", "mcc": 0.5,
+         "finished_at": "2026-01-01T00:00:00+00:00"}]}))
+    new = RunKey("usps", "smote", 0.01, 1, "abc")
+    store.write(new, [{"dataset": "usps", "method": "smote", "ratio": 0.01, "seed": 1, "classifier": "mlp",
+                       "mcc": 0.6, "finished_at": "2026-01-02T00:00:00+00:00"}])
+    assert package_version() and store.read(new)[0]["glgan_version"] == package_version()
+    assert store.read(new)[0]["mcc"] == 0.6
+    frame = store.load()
+    assert len(frame) == 2 and frame.set_index("seed")["glgan_version"].isna().tolist() == [True, False]

@@ -6,6 +6,8 @@
   smote-variants): names the missing package and the command that installs it.
 * :func:`check_sampler_parameters` — ``+sampler_overrides.glgan.latnt_dim=32``: names the class's valid
   parameters (and the closest one) instead of a ``TypeError`` from ``__init__``.
+* :func:`check_run_config` — all of them, with the keys and values (:func:`check_config`) and the KEEL
+  benchmark's set and fold, on a composed configuration: every check ``glgan.run`` makes before any work.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import inspect
 from collections.abc import Sequence
 from pathlib import Path
 
-from glgan.experiment.config_check import ConfigError
+from omegaconf import DictConfig
 
-__all__ = ["check_group_choices", "check_sampler_class", "check_sampler_parameters", "closest"]
+from glgan.experiment.config_check import CONFIG_DIR, ConfigError, check_config
+from glgan.experiment.run_keys import KEEL, is_cv, sampler_config
+
+__all__ = ["check_group_choices", "check_run_config", "check_sampler_class", "check_sampler_parameters", "closest"]
 
 #: Install commands for optional packages whose plain ``pip install <name>`` would be wrong.
 _SMOTE_VARIANTS = ('pip install "glgan-repro[smote-variants]" && pip install --no-deps smote-variants==1.0.1 '
@@ -99,3 +104,48 @@ def check_sampler_parameters(sampler_class, arguments: Sequence[str], method: st
     for name in sorted(set(arguments) - HYDRA_KEYS - set(valid)):
         raise ConfigError(f"sampler_overrides.{method}.{name}: {sampler_class.__name__} has no parameter {name!r}"
                           f"{closest(name, valid)}; its parameters: {', '.join(valid)}")
+
+
+def check_cv_config(cfg: DictConfig) -> None:
+    """Refuse a benchmark run on a non-KEEL dataset, an unlisted set or a fold out of range, before any work."""
+    from glgan.data.keel import benchmark_lists, check_set
+    from glgan.experiment.cv import check_cv
+
+    if cfg.dataset.name != KEEL:
+        raise ConfigError(f"experiment={cfg.experiment} cross-validates KEEL sets only (dataset=keel "
+                          f"dataset.set=<set>), got dataset={cfg.dataset.name}")
+    try:
+        check_set(cfg.dataset.set, allow_unlisted=cfg.dataset.allow_unlisted)
+        check_cv(int(cfg.cv.folds), int(cfg.cv.repeats), int(cfg.repeat), int(cfg.fold))
+    except ValueError as error:
+        listed = [name for sets in benchmark_lists().values() for name in sets]
+        hint = closest(cfg.dataset.set, listed) if cfg.dataset.set not in listed else ""
+        raise ConfigError(" ".join(str(error).split()) + hint) from None
+
+
+def check_keel_protocol(cfg: DictConfig) -> None:
+    """``dataset=keel`` runs only as a cross-validation fold of the KEEL benchmark experiments."""
+    if not is_cv(cfg) and cfg.dataset.get("name") == KEEL:
+        from glgan.data.keel import LISTS_FILE, benchmark_lists
+
+        raise ConfigError(
+            "dataset=keel holds the KEEL benchmark sets, which run as cross-validation folds: choose a set with "
+            "experiment=benchmark-dev dataset.set=<set> fold=<0-4> (e.g. experiment=benchmark-dev "
+            f"dataset.set=yeast3 method=smote fold=2); dev sets: {', '.join(benchmark_lists()['dev'])}; "
+            f"eval sets (experiment=benchmark): see {LISTS_FILE.name} in the configs' benchmark/ folder")
+
+
+def check_run_config(cfg: DictConfig, *, dataset_choice: str | None = None) -> None:
+    """Every check made before any work; each failure is one :class:`ConfigError` line.
+
+    The configuration's keys and values (:func:`check_config`), the benchmark's set and fold, and that
+    the method's sampler class imports and takes every constructor argument the overrides give it.
+    ``dataset_choice`` is the ``dataset`` group option chosen on the command line (Hydra's), if any.
+    """
+    check_config(cfg, CONFIG_DIR, dataset_choice=dataset_choice)
+    check_keel_protocol(cfg)
+    if is_cv(cfg):
+        check_cv_config(cfg)
+    sampler = sampler_config(cfg)
+    sampler_class = check_sampler_class(sampler["_target_"], cfg.method.name)
+    check_sampler_parameters(sampler_class, list(sampler.keys()), cfg.method.name)

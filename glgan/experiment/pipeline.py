@@ -144,7 +144,7 @@ def cpu_name() -> str:
     """The CPU as Linux names it (model, family, model number, and whether it has AVX-512), else ``platform``'s.
 
     Stored with every record: torch's and BLAS's kernels depend on the instruction set, so the same code and
-    seed can give other numbers on another CPU model (docs/REPRODUCTION.md §13).
+    seed can give other numbers on another CPU model (docs/REPRODUCTION.md §11).
     """
     info = {}
     try:

@@ -67,6 +67,11 @@ def _answer_line(rows: pd.DataFrame, classifier: str) -> str:
     return f"* **{label(classifier)}**: " + "; ".join(parts) + "."
 
 
+def answer_lines(rows: pd.DataFrame, classifiers) -> list[str]:
+    """One bullet per classifier: the best oversampler against each baseline on MCC and ROC AUC."""
+    return [_answer_line(rows, classifier) for classifier in classifiers]
+
+
 def standing_rows(means: pd.DataFrame, ranks: pd.DataFrame, methods, classifiers, reference: str,
                   other: str = "smote") -> pd.DataFrame:
     """Per classifier: the reference's win/tie/loss against ``other`` over the sets' means, both mean ranks and
@@ -143,7 +148,7 @@ def answer_section(rows: pd.DataFrame, plan, methods, classifiers, means: pd.Dat
              "`imbalanced` fits, so its ROC AUC equals Imbalanced's: on AUC it stands for the unweighted classifier.", ""]
     if missing:
         lines += [f"*Not run yet:* {', '.join(label(m) for m in missing)}.", ""]
-    lines += [_answer_line(rows, classifier) for classifier in classifiers] + [""]
+    lines += answer_lines(rows, classifiers) + [""]
     reference = plan.reference
     if reference in methods:
         standing = reference_standing(standing_rows(means, ranks, methods, classifiers, reference), classifiers,
@@ -184,3 +189,52 @@ def bayes_section(means: pd.DataFrame, ranks: pd.DataFrame, methods, classifiers
              f"than {label(reference)} and its variant with the best mean MCC rank for that classifier; "
              "n_sets 0: not run yet.", "", markdown(shown, ".3f", index=False), ""]
     return lines, frame
+
+
+CALIBRATION = {"brier": 0.01, "log_loss": 0.02}  # metric -> ROPE (lower is better for both)
+CALIBRATION_BASELINES = ("imbalanced", "class_weight", "threshold")
+
+
+def calibration_rows(records: pd.DataFrame, practitioner: pd.DataFrame, methods, classifiers) -> pd.DataFrame:
+    """Per (classifier, metric, baseline): the best oversampler by MCC (the one the answer picks) against the
+    baseline on the Brier score or log-loss of its minority probability, Bayesian signed-rank with the metric's
+    ROPE (:data:`CALIBRATION`). p_left is P(the oversampler better calibrated, i.e. lower). A classifier whose
+    records hold no probability (LinearSVC) has no row."""
+    rows = []
+    picks = practitioner[practitioner["metric"] == "mcc"].drop_duplicates("classifier").set_index("classifier")["best"]
+    for metric, rope in CALIBRATION.items():
+        means = bs.set_means(records, metric)
+        for classifier in classifiers:
+            table = bs.wide(means, classifier, methods)
+            best = picks.get(classifier)
+            if table.empty or best is None or best not in table:
+                continue
+            for baseline in CALIBRATION_BASELINES:
+                if baseline not in table:
+                    continue
+                test = bayes.compare(-table, classifier, metric, best, baseline, rope)  # negated: higher is better
+                rows.append({**test, "mean_diff": -test["mean_diff"], "rope": rope, "best_mean": table[best].mean(),
+                             "baseline_mean": table[baseline].mean(),
+                             "verdict": bayes.verdict(test["p_left"], test["p_rope"], test["p_right"],
+                                                      "oversampler", "baseline")})
+    return pd.DataFrame(rows)
+
+
+def calibration_section(rows: pd.DataFrame, classifiers, means_table: pd.DataFrame, markdown) -> list[str]:
+    """Markdown lines: does oversampling cost calibration? One line per classifier and the mean of every method."""
+    lines = ["## Calibration: does oversampling cost the probabilities?", "",
+             "Brier score and log-loss of the predicted minority probability (lower is better; `predict_proba`: "
+             "LinearSVC gives none, so it has no row). The oversampler with the best mean MCC (the one the answer "
+             "above picks) against the classifier left as it is, class weights and the tuned threshold, Bayesian "
+             "signed-rank test with a ROPE of " + " and ".join(f"{v} {label(k)}" for k, v in CALIBRATION.items())
+             + ". The tuned threshold moves only the decision, so its probabilities are Imbalanced's.", ""]
+    if rows.empty:
+        return lines + ["*No record holds the calibration metrics yet.*", ""]
+    for classifier in classifiers:
+        part = rows[rows["classifier"] == classifier]
+        if part.empty:
+            continue
+        parts = [f"{label(r.comparison)} vs {label(r.right)}: {r.best_mean:.3f} vs {r.baseline_mean:.3f}, {r.verdict}"
+                 for r in part.itertuples()]
+        lines.append(f"* **{label(classifier)}** ({label(part['left'].iloc[0])}): " + "; ".join(parts) + ".")
+    return lines + ["", "Mean over sets (– = no probability):", "", markdown(means_table, ".3f"), ""]

@@ -32,6 +32,7 @@ class BenchmarkPlan:
     folds: int
     repeats: int
     classifiers: tuple[str, ...] = ("mlp", "linear_svc", "adaboost")
+    first_sets: int | None = None  # the report also answers on the plan's first N sets (an earlier, shorter list)
 
     def restrict(self, *, sets=None, methods=None, repeats=None) -> BenchmarkPlan:
         """A smaller plan (a test, a partial rerun); ``None`` keeps a field."""
@@ -63,9 +64,9 @@ def load_benchmark_plan(experiment: str, config_dir: Path = CONFIG_DIR) -> Bench
     if "plan" not in config or "cv" not in config:
         raise ValueError(f"{path} has no 'plan:' and 'cv:' blocks: it is not a KEEL benchmark experiment.")
     plan = config.plan
-    unknown = set(plan) - {"sets", "methods", "reference"}
+    unknown = set(plan) - {"sets", "methods", "reference", "first_sets"}
     if unknown:
-        raise ValueError(f"{path}: unknown plan keys {sorted(unknown)}; allowed: sets, methods, reference.")
+        raise ValueError(f"{path}: unknown plan keys {sorted(unknown)}; allowed: sets, methods, reference, first_sets.")
     lists = benchmark_lists()
     list_name = str(plan.sets) if isinstance(plan.sets, str) else None
     if list_name is not None and list_name not in lists:
@@ -79,8 +80,11 @@ def load_benchmark_plan(experiment: str, config_dir: Path = CONFIG_DIR) -> Bench
         raise ValueError(f"{path}: no method config for {missing} in {config_dir / 'method'}.")
     if plan.reference not in methods:
         raise ValueError(f"{path}: plan.reference {plan.reference!r} is not among the plan's methods.")
+    first = plan.get("first_sets")
+    if first is not None and not (isinstance(first, int) and 0 < first < len(sets)):
+        raise ValueError(f"{path}: plan.first_sets must be an integer between 1 and {len(sets) - 1}, got {first!r}.")
     return BenchmarkPlan(str(config.experiment), list_name, tuple(sets), methods, str(plan.reference),
-                         int(config.cv.folds), int(config.cv.repeats), experiment_classifiers(config, config_dir))
+                         int(config.cv.folds), int(config.cv.repeats), experiment_classifiers(config, config_dir), first)
 
 
 def experiment_classifiers(config, config_dir: Path = CONFIG_DIR) -> tuple[str, ...]:

@@ -19,7 +19,14 @@ import pandas as pd  # noqa: E402
 
 from glgan.experiment.store import ResultStore  # noqa: E402
 from glgan.keel_benchmark import stats as bs  # noqa: E402
-from glgan.keel_benchmark.answer import answer_section, bayes_section, practitioner_rows, standing_rows  # noqa: E402
+from glgan.keel_benchmark.answer import (  # noqa: E402
+    answer_section,
+    bayes_section,
+    calibration_rows,
+    calibration_section,
+    practitioner_rows,
+    standing_rows,
+)
 from glgan.keel_benchmark.quality import quality_section  # noqa: E402
 from glgan.report.figures import cd_diagram, save  # noqa: E402
 from glgan.report.labels import label  # noqa: E402
@@ -67,7 +74,7 @@ def _timing_text(out: Path, records: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     lines = []
     if history:
         wall = sum(h["wall_seconds"] for h in history)
-        jobs = sorted({h["jobs"] for h in history})
+        jobs = sorted({h["jobs"] for h in history}, key=str)
         lines.append(f"Wall time of `scripts/benchmark.py`: **{wall / 60:.1f} min** over {len(history)} invocation(s) "
                      f"with {', '.join(map(str, jobs))} worker(s) ({sum(h['runs'] for h in history)} runs; "
                      f"{sum(h['failed'] for h in history)} failed).")
@@ -102,6 +109,45 @@ def ranking_table(records: pd.DataFrame, methods, classifiers) -> pd.DataFrame:
             table = bs.wide(means, classifier, methods)
             columns[f"{label(metric)}, {label(classifier)}"] = table.mean() if len(table) else pd.Series(dtype=float)
     return pd.DataFrame(columns).reindex(list(methods))
+
+
+def threshold_protocol(records: pd.DataFrame) -> str:
+    """How the records' ``threshold`` method chose its thresholds, in words (from ``threshold_folds``)."""
+    folds = records.loc[records["method"] == "threshold"].get("threshold_folds", pd.Series(dtype=float)).dropna()
+    if folds.empty or folds.max() <= 1:
+        return "on an inner stratified 25 % validation split"
+    fewer = int((folds < folds.max()).sum())
+    return (f"of the MCC curve averaged over {int(folds.max())} inner stratified folds (fewer on {fewer} of "
+            f"{len(folds)} fits, where the minority has fewer rows than folds)")
+
+
+def calibration_table(records: pd.DataFrame, methods, classifiers) -> pd.DataFrame:
+    """Mean over sets of the Brier score and log-loss, a column per (metric, classifier) with probabilities."""
+    columns = {}
+    for metric in ("brier", "log_loss"):
+        means = bs.set_means(records, metric)
+        for classifier in classifiers:
+            table = bs.wide(means, classifier, methods)
+            if len(table):
+                columns[f"{metric}, {classifier}"] = table.mean()
+    return pd.DataFrame(columns).reindex(list(methods))
+
+
+def first_sets_section(records: pd.DataFrame, plan, methods, classifiers, tables: Path) -> list[str]:
+    """The answer and the reference's standing again on the plan's first ``plan.first_sets`` sets."""
+    first = plan.sets[:plan.first_sets]
+    part = records[records["dataset"].isin(first)]
+    rows = practitioner_rows(part, methods, classifiers)
+    rows.to_csv(tables / f"answer_first{plan.first_sets}.csv", index=False, float_format="%.6g")
+    means = bs.set_means(part, "mcc")
+    standing = standing_rows(means, bs.mean_ranks(means, methods, classifiers), methods, classifiers, plan.reference)
+    standing.to_csv(tables / f"standing_first{plan.first_sets}.csv", index=False, float_format="%.6f")
+    from glgan.keel_benchmark.answer import answer_lines, reference_standing
+
+    return [f"### The same on the first {plan.first_sets} sets of the list", "",
+            f"The list's first {plan.first_sets} sets ({', '.join(first[:3])}, …, {first[-1]}), on which earlier "
+            "figures were made:", "", *answer_lines(rows, classifiers), "",
+            _markdown(reference_standing(standing, classifiers, plan.reference), ".3f"), ""]
 
 
 def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
@@ -139,6 +185,14 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
                                                                            float_format="%.6f")
     answer = answer_section(practitioner, plan, methods, classifiers, means, ranks, seconds, figures, _markdown,
                             mark)
+    if plan.first_sets:
+        answer += first_sets_section(records, plan, methods, classifiers, tables)
+    calibration = calibration_rows(records, practitioner, methods, classifiers)
+    calibration.to_csv(tables / "calibration_answer.csv", index=False, float_format="%.6g")
+    calibration_means = calibration_table(records, methods, classifiers)
+    calibration_means.to_csv(tables / "calibration.csv", float_format="%.6f")
+    answer += calibration_section(calibration, classifiers, calibration_means.rename(index=mark, columns=label)
+                                  .rename_axis("method"), _markdown)
     bayes_lines, bayes_table = bayes_section(means, ranks, methods, classifiers, plan.reference, _markdown)
     bayes_table.to_csv(tables / "bayes_signed_rank.csv", index=False, float_format="%.6g")
     ranking = ranking_table(records, methods, classifiers)
@@ -160,7 +214,7 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
             "its output. LightGBM runs at the library's defaults (one thread, deterministic).",
             "* Not oversampling: **class weights** (`class_weight`) fits every classifier on the imbalanced fold with "
             "balanced sample weights; **tuned threshold** (`threshold`) fits it on the imbalanced fold and moves its "
-            "decision threshold to the best MCC on an inner stratified 25 % split of the training fold (never the "
+            f"decision threshold to the best MCC {threshold_protocol(records)} of the training fold (never the "
             "test fold), then refits it on the whole training fold. Imbalanced is the classifier left as it is.",
             "* Where an oversampler returned its input unchanged (no synthetic rows) on some folds, every cell built "
             "from those folds says so (\"no rows on k/n folds\").",

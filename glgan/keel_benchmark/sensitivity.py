@@ -43,7 +43,8 @@ class Study:
     def overrides(self) -> tuple[str, ...]:
         if self.default:
             return ()
-        return tuple(f"+method.sampler.{name}={self.value}" for name in self.setting.split("="))
+        value = "null" if self.value is None else self.value
+        return tuple(f"++method.sampler.{name}={value}" for name in self.setting.split("="))
 
 
 def sampler_default(method: str, parameter: str):
@@ -120,7 +121,7 @@ def study_records(results_dir: Path) -> pd.DataFrame:
 def summary_table(records: pd.DataFrame, classifiers) -> pd.DataFrame:
     """A row per (method, setting, value): mean MCC over sets per classifier, the dev mean MCC over the paper's
     classifiers' cells, the quality targets held against SMOTE at its default, sampler seconds per fold."""
-    smote = records[(records["study_method"] == "smote") & records["default"]]
+    smote = records[(records["study_method"] == "smote") & records["default"]].assign(method="smote")
     rows = []
     for (method, setting, value), part in records.groupby(["study_method", "setting", "value"], sort=False):
         cells = part.groupby(["dataset", "classifier"])["mcc"].mean()
@@ -130,9 +131,9 @@ def summary_table(records: pd.DataFrame, classifiers) -> pd.DataFrame:
             row[f"mcc_{classifier}"] = cells.xs(classifier, level="classifier").mean()
         row["dev_mean_mcc"] = cells[cells.index.get_level_values("classifier").isin(PAPER_CLASSIFIERS)].mean()
         row["dev_mean_mcc_all"] = cells.mean()
-        if method != "smote":
+        if method == "glgan":
             check = target_check(quality_means(pd.concat([part.assign(method=method), smote])), method)
-            row["quality_held"] = f"{int(check['all'].sum())} of {len(check)}"
+            row["quality_held"] = f"{int(check['all'].sum())} of {len(check)}" if len(check) else "n/a"
         folds = part.drop_duplicates(["dataset", "repeat", "fold"])
         row["sampler_seconds"] = folds["sampler_seconds"].mean()
         rows.append(row)
@@ -142,13 +143,28 @@ def summary_table(records: pd.DataFrame, classifiers) -> pd.DataFrame:
     return frame
 
 
+def threshold_decision(table: pd.DataFrame) -> list[str]:
+    """The tuner of the ``threshold`` method the dev list favours: the higher mean MCC over all its cells."""
+    part = table[table["method"] == "threshold"]
+    if len(part) < 2:
+        return []
+    best = part.sort_values("dev_mean_mcc_all").iloc[-1]
+    tuner = lambda value: "one 25 % validation split" if value == "None" else f"{value} inner folds"  # noqa: E731
+    others = "; ".join(f"{tuner(r.value)} {r.dev_mean_mcc_all:.4f}" for r in part.itertuples() if r.value != best["value"])
+    return [f"The tuned threshold's dev mean MCC over all {len(PAPER_CLASSIFIERS) + 1} classifiers' cells is highest "
+            f"with {tuner(best['value'])} ({best['dev_mean_mcc_all']:.4f}; {others}): `threshold` uses it "
+            f"({'the default' if best['default'] else 'not the default: change configs/method/threshold.yaml'})."]
+
+
 def decision(table: pd.DataFrame, gain: float, method: str = "glgan") -> list[str]:
     """The adoption rule applied: a value other than the default whose gain reaches ``gain`` and that keeps
     the default's quality targets, else none."""
     part = table[table["method"] == method]
-    held = part.loc[part["default"], "quality_held"].iloc[0]
-    floor = int(held.split()[0])
-    ok = part[~part["default"] & (part["gain"] >= gain) & (part["quality_held"].str.split().str[0].astype(int) >= floor)]
+    held = lambda text: int(text.split()[0]) if text[0].isdigit() else -1  # noqa: E731 - "n/a": no SMOTE records
+    floor = held(part.loc[part["default"], "quality_held"].iloc[0])
+    if floor < 0:
+        return ["The default's sample-quality targets are not known (no SMOTE records): nothing can be adopted."]
+    ok = part[~part["default"] & (part["gain"] >= gain) & (part["quality_held"].map(held) >= floor)]
     if ok.empty:
         best = part[~part["default"]].sort_values("gain").iloc[-1]
         return [f"No setting qualifies: the largest gain is {best['gain']:+.4f} ({best['setting']} = {best['value']}), "
@@ -167,8 +183,9 @@ def figure(table: pd.DataFrame, classifiers, path: Path) -> list[Path]:
     from glgan.report.figures import save
 
     smote = table[table["method"] == "smote"]
-    reference = {"SMOTE k = 5 (default)": smote.loc[smote["default"], "dev_mean_mcc"].iloc[0],
-                 f"SMOTE best k = {smote.sort_values('dev_mean_mcc').iloc[-1]['value']}": smote["dev_mean_mcc"].max()}
+    reference = {} if not smote["default"].any() else {
+        "SMOTE k = 5 (default)": smote.loc[smote["default"], "dev_mean_mcc"].iloc[0],
+        f"SMOTE best k = {smote.sort_values('dev_mean_mcc').iloc[-1]['value']}": smote["dev_mean_mcc"].max()}
     settings = list(dict.fromkeys(table.loc[table["method"] == "glgan", "setting"]))
     fig, axes = plt.subplots(2, len(settings), figsize=(3.1 * len(settings), 5.6), squeeze=False,
                              gridspec_kw={"height_ratios": [3, 1]}, sharey="row")
@@ -211,20 +228,22 @@ def write_report(results_dir: Path, out: Path) -> Path:
                          gain=table["gain"].map(lambda v: f"{v:+.4f}"),
                          sampler_seconds=table["sampler_seconds"].map(lambda v: f"{v:.2f}"),
                          value=[f"**{v}** (default)" if d else str(v) for v, d in zip(table["value"], table["default"])])
+    commits = sorted(set(records["git_commit"].dropna())) if "git_commit" in records else []
     columns = ["method", "setting", "value", *[f"mcc_{c}" for c in classifiers], "dev_mean_mcc", "gain",
                "quality_held", "sampler_seconds"]
     from glgan.report.blocks import markdown_table
 
     text = ["# GL-GAN's sensitivity to its settings (KEEL dev list)", "",
             f"Generated by `scripts/sensitivity.py` (`make sensitivity`) from the fold records in "
-            f"`{results_dir.name}/{plan.experiment}/`, grid `configs/benchmark/sensitivity.yaml`.", "",
+            f"`{results_dir.name}/{plan.experiment}/` (commit{'s' if len(commits) > 1 else ''}: "
+            f"{', '.join(f'`{c}`' for c in commits)}), grid `configs/benchmark/sensitivity.yaml`.", "",
             f"One setting at a time, every other at its default; {len(plan.sets)} dev sets, stratified "
             f"{plan.folds}-fold CV, the benchmark's classifiers. `dev_mean_mcc`: mean MCC over the (set, classifier) "
             f"cells of the paper's three classifiers; `gain`: against the same method's default. A value is adopted "
             f"only if its gain is at least +{grid['adopt_gain']} and it keeps the default's sample-quality targets "
             "(spread in [0.5, 1.5], cover ≥ SMOTE's − 0.1, near-majority ≤ SMOTE's + 0.1, per set, against SMOTE at "
             "k = 5). `sampler_seconds`: mean per fold.", "",
-            "## Decision", "", *decision(table, grid["adopt_gain"]), "",
+            "## Decision", "", *decision(table, grid["adopt_gain"]), "", *threshold_decision(table), "",
             f"![sensitivity](figures/{paths[0].name})", "",
             "## Every setting", "", markdown_table(shown[[c for c in columns if c in shown]].fillna("–")), ""]
     if timing:

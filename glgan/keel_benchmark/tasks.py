@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from glgan.keel_benchmark.plan import Task, fold_config, load_benchmark_plan, order_tasks, task_keys
-from glgan.run import check_run_config, run, task_summary
+from glgan.experiment.command_check import check_run_config
+from glgan.run import run, task_summary
 
 
 def elapsed(start: float) -> str:
@@ -88,3 +89,30 @@ def write_timing(out: Path, plan, jobs: int, n_runs: int, wall: float, failed: i
     path.write_text(json.dumps(history, indent=1, sort_keys=True) + "\n")
 
 
+
+
+def multirun_command(plan, results_dir: Path, launcher: str, overrides=(), launcher_overrides=()) -> list[str]:
+    """``python -m glgan.run -m ...``: every (set, method, repeat, fold) of ``plan`` as one Hydra multirun through
+    ``hydra/launcher=<launcher>`` (``configs/hydra/launcher/``: ``slurm`` on a cluster, ``local`` to try it here).
+    Each job is one fold, exactly the record :func:`run_task` writes; a stored fold is skipped by the job."""
+    import sys
+
+    return [sys.executable, "-m", "glgan.run", "-m", f"experiment={plan.experiment}", f"hydra/launcher={launcher}",
+            f"dataset.set={','.join(plan.sets)}", f"method={','.join(plan.methods)}",
+            f"repeat=range({plan.repeats})", f"fold=range({plan.folds})", f"results_dir={results_dir}",
+            f"hydra.sweep.dir={results_dir / '.hydra' / f'multirun-{plan.experiment}'}", *overrides,
+            *launcher_overrides]
+
+
+def run_multirun(plan, todo, results_dir: Path, launcher: str, overrides=(), launcher_overrides=(), log=print):
+    """Run :func:`multirun_command` (its output streams through); return (tasks still missing, wall seconds)."""
+    import subprocess
+
+    from glgan.experiment.store import ResultStore
+
+    command = multirun_command(plan, results_dir, launcher, overrides, launcher_overrides)
+    log("benchmark: " + " ".join(command[1:]))
+    begin = time.perf_counter()
+    subprocess.run(command, check=False)
+    store, keys = ResultStore(results_dir / plan.experiment), task_keys(plan.experiment, todo, tuple(overrides))
+    return sum(not store.has(keys[task]) for task in todo), time.perf_counter() - begin

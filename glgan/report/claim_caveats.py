@@ -31,7 +31,7 @@ IN_SAMPLE_CHOICES = (
      "the MNIST part of this verdict is in-sample"),
     (("glgan_best", "ablations", "clustering_loss"), "gas_drift",
      "GL-GAN's balanced defaults (and the ablations built on them) fix the minority collapse first "
-     "diagnosed on this Gas-drift split (docs/REPRODUCTION.md §7, §16), so its Gas-drift cells are not "
+     "diagnosed on this Gas-drift split (docs/REPRODUCTION.md §6.5), so its Gas-drift cells are not "
      "out-of-sample evidence"),
 )
 

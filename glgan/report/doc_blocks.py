@@ -77,7 +77,19 @@ def readme_verdict(root: Path) -> str:
         parts = [f"{label(r.baseline)} {r.baseline_mean:.3f}: {r.verdict}" for r in part.itertuples()]
         best = part.iloc[0]
         lines.append(f"* {label(classifier)}: {label(best['best'])} {best['best_mean']:.3f}; " + "; ".join(parts) + ".")
-    return "\n".join(lines)
+    return "\n".join(lines + _calibration_lines(root))
+
+
+def _calibration_lines(root: Path) -> list[str]:
+    """The Brier score of that oversampler against the classifier left as it is, per classifier with probabilities."""
+    path = root / EVAL / "tables" / "calibration_answer.csv"
+    rows = pd.read_csv(path) if path.is_file() and path.stat().st_size > 1 else pd.DataFrame()
+    if rows.empty:
+        return []
+    rows = rows[(rows["comparison"] == "brier") & (rows["right"] == "imbalanced")]
+    parts = [f"{label(r.classifier)} {r.best_mean:.3f} vs {r.baseline_mean:.3f} ({r.verdict})" for r in rows.itertuples()]
+    return ["", "**Calibration** (Brier score of the minority probability, lower is better; that oversampler against "
+            "the classifier left as it is, ROPE 0.01): " + "; ".join(parts) + "."]
 
 
 def _dataset(name: str, headline: dict) -> str:

@@ -19,7 +19,7 @@ KNOWN_CAUSES = {
     ("auto_only", "plain_ae"): (
         "Auto-only is Plain AE plus the clustering loss (Eq. 3.2), which the default margin (0.5 pooled "
         "spreads) switches off once the classes' codes are that far apart; on this split they are from the "
-        "start (docs/REPRODUCTION.md §16)"),
+        "start (docs/REPRODUCTION.md §6.6)"),
 }
 
 

@@ -55,7 +55,7 @@ def _method_labels() -> dict[str, str]:
 METHOD_LABELS = _method_labels()
 CLASSIFIER_LABELS = {"mlp": "MLPClassifier", "linear_svc": "LinearSVC", "adaboost": "AdaBoost", "lightgbm": "LightGBM"}
 METRIC_LABELS = {"macro_f1": "macro F1", "micro_f1": "micro F1", "mcc": "MCC", "roc_auc": "ROC AUC",
-                 "average_precision": "average precision"}
+                 "average_precision": "average precision", "brier": "Brier score", "log_loss": "log-loss"}
 
 
 def label(name: str) -> str:

@@ -30,7 +30,7 @@ from glgan.report.labels import (
     TABLES,
     label,
 )
-from glgan.report.lead import head_to_head, lead_lines, seconds_per_fit
+from glgan.report.lead import head_to_head, lead_lines
 from glgan.report.no_rows import no_rows_runs
 from glgan.report.records import at_ratio, load_paper, load_records, long_scores, provenance, summarize
 from glgan.report.tables import write_dataset_table
@@ -203,7 +203,6 @@ def write_headline(tables_dir: Path, records, summ, ranks, evaluated, gaps, comp
     partial = sorted(d for d, whole in complete.items() if not whole)
     headline = {"glgan_vs_smote": duel, "partial_datasets": partial,
                 "mean_rank": {} if ranks is None else {m: round(float(r), 4) for m, r in ranks.items()},
-                "seconds_per_fit": {m: seconds_per_fit(records, m) for m in ("glgan", "smote")},
                 "baselines_within": {"k": int(counted["within"].sum()) if len(counted) else 0, "n": len(counted),
                                      "tolerance": paper_gap.TOLERANCE}}
     (tables_dir / "headline.json").write_text(json.dumps(headline, indent=1, sort_keys=True, default=float) + "\n")

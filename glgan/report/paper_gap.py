@@ -123,7 +123,7 @@ def gap_markdown(gaps: pd.DataFrame, complete: dict[str, bool], experiment: str,
              f"metrics at r = {PAPER_RATIO:g}: how many of our means lie within ±{tolerance:g} of the paper's value. "
              "Δ/SE is Δ in standard errors of a difference of two means over seeds, assuming the paper's spread "
              "over seeds equals ours (the paper reports none); a constant result (std 0) has none. Reasons are "
-             "hand-written in `results/paper/gap_reasons.yaml` (see docs/REPRODUCTION.md §15); each names its "
+             "hand-written in `results/paper/gap_reasons.yaml` (see docs/REPRODUCTION.md §9.5); each names its "
              "cells, and the facts it states about the records are checked here: **verified** = every fact "
              "holds, **plausible** = the reason states no checkable fact, **WRONG** = a stated fact is false.",
              "", target_line(gaps, complete, tolerance), ""]

@@ -164,7 +164,7 @@ def render_markdown(table: pd.DataFrame, header: list[str], ablations: pd.DataFr
     if variant_rows is not None and (variant_rows["n_seeds"] > 0).any():
         compared = ", ".join(f"{label(v)} with the paper's {label(m)}" for v, m in VARIANT_METHODS.items())
         lines += ["", "## Variants at r = 0.01 (not in the paper's table)", "",
-                  "The same method run as its reference code behaved in 2020 (docs/REPRODUCTION.md §15). "
+                  "The same method run as its reference code behaved in 2020 (docs/REPRODUCTION.md §6.6, §7). "
                   f"The paper has no column of its own for a variant; the second line compares {compared}.", ""]
         va_methods = list(dict.fromkeys(variants["method"]))
         lines.append("| Classifier | Metric | " + " | ".join(label(m) for m in va_methods) + " |")

@@ -98,7 +98,7 @@ def write_report(args, measured: dict) -> Path:
         "Majority rows uniform on [0, 1]^d, minority rows uniform on [0.25, 0.75]^d (float32). Sizes "
         "predicted (linearly from the previous size) to exceed the time limit are skipped, not run.", "",
         *synthetic_table(rows),
-        "### GL-GAN scaling (the training budget's targets, docs/REPRODUCTION.md §12: USPS ≤ 2 s, 10^5 rows ≤ "
+        "### GL-GAN scaling (the training budget's targets, docs/REPRODUCTION.md §6.9: USPS ≤ 2 s, 10^5 rows ≤ "
         "30 s, 10^6 rows ≤ 120 s, 10^5 at most twice 10^4; memory beyond the data at most SMOTE's per row)", "",
         *scaling_lines(rows), "",
         "## External reference: CTGAN", "",

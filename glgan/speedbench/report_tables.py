@@ -85,7 +85,7 @@ def synthetic_table(rows: list[Row]) -> list[str]:
     return out + [""]
 
 
-#: The speed targets of the training budget (docs/REPRODUCTION.md §12): seconds at the defaults, one thread.
+#: The speed targets of the training budget (docs/REPRODUCTION.md §6.9): seconds at the defaults, one thread.
 SPEED_TARGETS = {"usps": 2.0, 10**5: 30.0, 10**6: 120.0}
 BUDGETED_METHODS = ("glgan", "glgan_paper", "auto_only", "bagan")
 
@@ -154,7 +154,7 @@ def _memory_growth(rows: list[Row], glgan: dict[int, Row]) -> str:
                   f"{_verdict(slope <= smote_slope)})")
     return (f"Memory beyond the data grows by {slope:,.0f} bytes per row from n = {min(glgan):,} to "
             f"{max(glgan):,}; a float32 input row is {4 * features} bytes{versus}. "
-            "What remains is listed in docs/REPRODUCTION.md §12.")
+            "What remains is listed in docs/REPRODUCTION.md §6.10.")
 
 
 def ctgan_lines(rows: list[Row], epochs_overridden: bool) -> list[str]:

@@ -1,18 +1,21 @@
-"""Issue 22, a newcomer's first hour: every bad input is one line and exit status 2, the installed package's
-data folder is the user's cache, records say which version produced them, Hydra leaves the cwd alone."""
+"""Bad input to the command line (``glgan-run``, ``python -m glgan.run``) stops the run before any work with one
+line on stderr and exit status 2: an unknown or out-of-range config value, a missing optional package, missing,
+partial, corrupt or undownloadable data. Also the config check's one-line messages, checked in process. (The same
+missing-data line from an installed wheel: tests/test_packaging.py.)"""
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hydra import compose, initialize_config_dir
 
-from glgan.data import MissingDataError, dataset as dataset_module, load_dataset, resolve_data_dir
-from glgan.experiment.store import ResultStore, RunKey, package_version
+from glgan.data import DataFileError, MissingDataError, files, load_dataset, resolve_data_dir
+from glgan.experiment.config_check import CONFIG_DIR, ConfigError, allowed_top_level, check_config
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = "import sys; from glgan.run import main; sys.argv[0] = 'glgan-run'; main()"
@@ -26,10 +29,20 @@ def glgan_run(*args, tmp_path, preamble="", env=None, cwd=None):
 
 
 def one_line(done) -> str:
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    """The one line a failed run printed: exit status 2, nothing on stdout, one line on stderr, no traceback."""
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2, done.stdout + done.stderr
+    assert not done.stdout.strip(), done.stdout
     assert len(lines) == 1 and "Traceback" not in lines[0], lines
     return lines[0]
+
+
+def compose_config(*overrides):
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose("config", overrides=list(overrides))
+
+
+# ------------------------------------------------------------------ bad config values on the command line
 
 
 @pytest.mark.parametrize("args, expected", [
@@ -64,6 +77,35 @@ def test_a_missing_optional_package_names_itself_and_its_install_command(tmp_pat
     assert "pip install --no-deps smote-variants==1.0.1" in line
 
 
+# ------------------------------------------------------------------ the same checks in process: the message
+
+
+@pytest.mark.parametrize("override, expected", [
+    ("+ration=0.05", "unknown config key(s) ration; allowed top-level keys:"),
+    ("seed=-1", "seed=-1 is not allowed; a seed is an integer >= 0"),
+    ("seed=1.5", "seed=1.5 is not allowed"),
+    ("ratio=2", "ratio=2 is not allowed; the imbalance ratio is a number in (0, 1]"),
+    ("ratio=0", "ratio=0 is not allowed"),
+    ("dataset.name=usp", "dataset.name='usp' is unknown; known datasets:"),
+    ("+dataset.allow_partal=true", "unknown key(s) dataset.allow_partal; allowed under dataset:"),
+    ("+sampler_overrides.glgn.latent_dim=8", "sampler_overrides for unknown method(s) glgn; known methods:"),
+    ("threads=0", "threads=0 is not allowed"),
+])
+def test_bad_configs_fail_with_one_line(override, expected):
+    with pytest.raises(ConfigError) as info:
+        check_config(compose_config(override), CONFIG_DIR)
+    message = str(info.value)
+    assert expected in message and "\n" not in message
+
+
+def test_allowed_keys_are_read_from_the_config_tree():
+    allowed = allowed_top_level(CONFIG_DIR)
+    assert {"seed", "ratio", "dataset", "method", "experiment", "sampler_overrides", "reproduce"} <= allowed
+
+
+# ------------------------------------------------------------------ data that is missing, partial or corrupt
+
+
 def test_partial_gas_drift_without_allow_partial_is_one_useful_line(tmp_path):
     data = tmp_path / "data" / "gas_drift" / "Dataset"
     data.mkdir(parents=True)
@@ -83,103 +125,8 @@ def test_missing_data_is_one_line_saying_what_to_fetch_and_where(tmp_path):
 
 
 def test_the_error_keeps_its_summary_across_processes():
-    import pickle
-
     error = pickle.loads(pickle.dumps(MissingDataError("long\ntext", "short line")))
     assert str(error) == "long\ntext" and error.summary == "short line"
-
-
-# ------------------------------------------------------------------ the data folder of an installed package
-
-
-def test_an_installed_package_uses_the_users_cache_never_its_install_tree(monkeypatch, tmp_path):
-    site = tmp_path / "site-packages"  # what PROJECT_ROOT is for an installed package: no pyproject.toml
-    (site / "glgan").mkdir(parents=True)
-    monkeypatch.setattr(dataset_module, "PROJECT_ROOT", site)
-    monkeypatch.delenv("GLGAN_DATA_DIR", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("GLGAN_OFFLINE", "1")
-    if sys.platform.startswith("linux"):
-        assert resolve_data_dir() == tmp_path / "cache" / "glgan" / "data"
-    assert site not in resolve_data_dir().parents
-    with pytest.raises(MissingDataError) as info:
-        load_dataset("madelon")
-    assert str(resolve_data_dir() / "madelon") in info.value.summary
-    assert sorted(p.name for p in site.rglob("*")) == ["glgan"]  # nothing created in the install tree
-    monkeypatch.setenv("GLGAN_DATA_DIR", str(tmp_path / "mine"))
-    assert resolve_data_dir() == tmp_path / "mine"
-
-
-def test_a_checkout_keeps_its_data_folders():
-    assert dataset_module.is_checkout(ROOT)
-    if not os.environ.get("GLGAN_DATA_DIR"):
-        assert resolve_data_dir() in (ROOT.parent / "shared" / "data", ROOT / "data")
-
-
-# ------------------------------------------------------------------ records say what produced them
-
-
-def test_records_carry_the_package_version_and_old_records_still_load(tmp_path):
-    store = ResultStore(tmp_path)
-    old = RunKey("usps", "smote", 0.01, 0, "abc")
-    store.path_for(old).parent.mkdir(parents=True)
-    store.path_for(old).write_text(json.dumps({"key": old.__dict__, "records": [
-        {"dataset": "usps", "method": "smote", "ratio": 0.01, "seed": 0, "classifier": "mlp", "mcc": 0.5,
-         "finished_at": "2026-01-01T00:00:00+00:00"}]}))
-    new = RunKey("usps", "smote", 0.01, 1, "abc")
-    store.write(new, [{"dataset": "usps", "method": "smote", "ratio": 0.01, "seed": 1, "classifier": "mlp",
-                       "mcc": 0.6, "finished_at": "2026-01-02T00:00:00+00:00"}])
-    assert package_version() and store.read(new)[0]["glgan_version"] == package_version()
-    assert store.read(new)[0]["mcc"] == 0.6
-    frame = store.load()
-    assert len(frame) == 2 and frame.set_index("seed")["glgan_version"].isna().tolist() == [True, False]
-
-
-# ------------------------------------------------------------------ first impressions of the command line
-
-
-def test_help_opens_with_what_the_program_does(tmp_path):
-    done = glgan_run("--help", tmp_path=tmp_path)
-    assert done.returncode == 0
-    assert done.stdout.startswith("glgan-run: evaluate one over-sampler on one imbalanced split")
-    assert "powered by Hydra" not in done.stdout.splitlines()[0]
-
-
-def test_hydra_run_folders_go_under_results_dir_not_the_cwd():
-    from hydra import compose, initialize_config_dir
-
-    from glgan.experiment.config_check import CONFIG_DIR
-
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        cfg = compose("config", return_hydra_config=True)
-    assert cfg.hydra.run.dir.startswith(f"{cfg.results_dir}/.hydra/")
-    assert cfg.hydra.sweep.dir.startswith(f"{cfg.results_dir}/.hydra/")
-
-
-def test_the_collapse_warning_names_the_class_plainly():
-    import numpy as np
-
-    from glgan import GLGAN
-
-    sampler = GLGAN()
-    sampler.spread_ratio_ = {}
-    with pytest.warns(UserWarning, match=r"synthetic rows of class 1 spread only"):
-        sampler._warn_if_collapsed(np.int64(1), np.zeros((5, 2)), np.eye(5, 2))
-
-
-def test_every_shipped_method_passes_the_sampler_checks():
-    """The new checks (class imports, every constructor argument known) accept every shipped combination."""
-    from hydra import compose, initialize_config_dir
-
-    from glgan.experiment.config_check import CONFIG_DIR
-    from glgan.run import check_run_config
-
-    methods = sorted(p.stem for p in (CONFIG_DIR / "method").glob("*.yaml"))
-    for experiment, extra in (("paper", []), ("quick", []), ("benchmark-dev", ["dataset.set=yeast3"])):
-        for method in methods:
-            with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-                cfg = compose("config", overrides=[f"experiment={experiment}", f"method={method}", *extra])
-            check_run_config(cfg)
 
 
 def test_a_corrupt_data_file_is_one_line(tmp_path):
@@ -189,6 +136,37 @@ def test_a_corrupt_data_file_is_one_line(tmp_path):
     line = one_line(glgan_run("dataset=madelon", "method=smote", tmp_path=tmp_path,
                               env={"GLGAN_DATA_DIR": str(tmp_path / "data")}))
     assert line.startswith("glgan.run: CorruptDataError: ") and "does not match its pinned sha256" in line
+
+
+def _usps_held():
+    try:
+        load_dataset("usps", download=False)
+    except DataFileError as error:
+        return pytest.mark.skip(reason=f"USPS not held here: {error}")
+    return pytest.mark.skipif(False, reason="")
+
+
+@_usps_held()
+def test_a_truncated_data_file_names_the_file_the_reason_and_the_remedy(tmp_path):
+    """``python -m glgan.run`` on a truncated copy of a held file: no fallback to the file's other form."""
+    data = tmp_path / "data"
+    held = resolve_data_dir() / "usps" / "usps.h5"
+    truncated = data / "usps" / "usps.h5"
+    truncated.parent.mkdir(parents=True)
+    content = held.read_bytes()
+    truncated.write_bytes(content[: len(content) // 2])
+    other_form = resolve_data_dir() / "usps" / "usps.t.bz2"
+    if other_form.is_file():  # a valid file of another form next to it must not be used instead
+        (data / "usps" / "usps.t.bz2").symlink_to(other_form)
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "glgan.run", "dataset=usps", "method=imbalanced", f"data_dir={data}",
+               f"results_dir={tmp_path / 'runs'}", f"hydra.run.dir={tmp_path / 'hydra'}"]
+    line = one_line(subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120))
+    assert "CorruptDataError" in line and f"{truncated} does not match its pinned sha256" in line
+    assert files.REGISTRY["usps/usps.h5"].sha256 in line and "Delete it and download it again" in line
+    assert not list((tmp_path / "runs").rglob("*.json"))  # nothing computed from it
+    assert truncated.stat().st_size == len(content) // 2  # and the file is left for the user to inspect
 
 
 def test_a_failed_download_is_still_one_line(tmp_path):

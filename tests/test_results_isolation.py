@@ -1,4 +1,4 @@
-"""Ad-hoc runs never change an experiment's committed results (issue 14).
+"""Ad-hoc runs never change an experiment's committed results.
 
 A plain `python -m glgan.run ...` writes to the git-ignored results/adhoc/, and the report of an experiment
 reads only the cells its plan runs, naming any other record file it finds in the store.
@@ -47,7 +47,7 @@ def test_reproduce_writes_the_committed_store_explicitly():
 def test_plan_includes_only_its_cells():
     plan = load_plan("quick")
     assert plan.includes("usps", "smote", 0.01, 0) and plan.includes("usps", "glgan", 0.1, 1)
-    assert not plan.includes("madelon", "smote", 0.03, 0)  # the ad-hoc ratio of the issue
+    assert not plan.includes("madelon", "smote", 0.03, 0)  # a ratio outside the plan, as an ad-hoc run uses
     assert not plan.includes("usps", "smote", 0.01, 7)  # a seed beyond the plan's
     assert not plan.includes("madelon", "glgan", 0.1, 0)  # the r-sweep covers the figure datasets only
     assert not plan.includes("usps", "no_such_method", 0.01, 0)

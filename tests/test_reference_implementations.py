@@ -1,5 +1,5 @@
-"""The 2020 reference behaviour: SWIM as its published code behaved, cGAN trained to a plateau, MDO's library
-defaults, and the report's variant rows."""
+"""Baselines that behave as their reference implementations: SWIM as its published code behaves (beside the
+corrected default), MDO with smote-variants' own defaults, and the report's rows for such a variant."""
 
 import warnings
 
@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from baselines import CGAN, SWIM
-from baselines.cgan import CGAN_MAX_UPDATES, auto_epochs
+from baselines import SWIM
 from baselines.swim import _msqrt
 
 
@@ -55,40 +54,6 @@ def test_swim_variant_is_validated_and_corrected_by_default():
     X, y = _two_classes()
     with pytest.raises(ValueError, match="variant"):
         SWIM(variant="2020").fit_resample(X, y)
-
-
-def _cgan_data(seed=0):
-    rng = np.random.RandomState(seed)
-    X = np.vstack([rng.beta(2, 6, (90, 4)), rng.beta(6, 2, (10, 4))])
-    return X, np.r_[np.zeros(90, int), np.ones(10, int)]
-
-
-def test_cgan_auto_budget_history_and_plateau_rule():
-    X, y = _cgan_data()
-    small = dict(latent_dim=4, generator_units=8, discriminator_units=8, batch_size=50, device="cpu", random_state=0)
-    # a plateau that cannot be reached (tol=0): trains the whole budget, in whole epochs
-    full = CGAN(min_updates=20, max_updates=60, tol=0.0, patience=10, **small)
-    full.fit_resample(X, y)
-    h = full.history_
-    assert h["stopped"] == "max_updates" and h["n_updates"] == 60 == h["updates"][-1]
-    assert len(h["discriminator"]) == len(h["generator"]) == len(h["generator_smoothed"]) == 30
-    assert np.all(np.diff(h["updates"]) == 2) and full.loss_history_["generator"] == h["generator"]
-    # any change counts as a plateau (tol=1e9): stops at the first check after min_updates and the window
-    quick = CGAN(min_updates=20, max_updates=400, tol=1e9, patience=10, **small)
-    quick.fit_resample(X, y)
-    assert quick.history_["stopped"] == "converged" and quick.history_["n_updates"] == 110  # 10 + window of 100
-    # a fixed number of epochs ignores the rule, as before
-    fixed = CGAN(epochs=3, **small)
-    fixed.fit_resample(X, y)
-    assert fixed.history_["stopped"] == "epochs" and fixed.history_["n_updates"] == 6
-    with pytest.raises(ValueError, match="min_updates"):
-        CGAN(min_updates=50, max_updates=10, **small).fit_resample(X, y)
-
-
-def test_cgan_budget_matches_glgan_optimiser_steps_on_usps():
-    # 1000 updates of D and of G = 2000 optimiser steps (GL-GAN on the USPS r = 0.01 split: 2082, issue 15)
-    assert CGAN_MAX_UPDATES == 1000 and CGAN().max_updates == 1000 and CGAN().min_updates == 500
-    assert auto_epochs(751, 64, CGAN_MAX_UPDATES) == 84  # USPS: 12 minibatches of 64 per epoch
 
 
 def test_report_shows_swim_published_in_its_own_block_against_the_papers_swim():
