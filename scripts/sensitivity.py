@@ -1,6 +1,7 @@
 """GL-GAN's sensitivity to its settings on the KEEL dev list, SMOTE's k beside it (``make sensitivity``).
 
-    python scripts/sensitivity.py                 # every pending run, then results/benchmark-dev/sensitivity.md
+    python scripts/sensitivity.py                 # every pending run (the sweep, then a second repeat of the values
+                                                  # that meet the adoption rule), then results/benchmark-dev/sensitivity.md
     python scripts/sensitivity.py --report-only   # the page from the stored records
 
 The grid is configs/benchmark/sensitivity.yaml; records go to results/runs/sensitivity/ (resumable).
@@ -20,7 +21,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from glgan.keel_benchmark.sensitivity import run_sweep, write_report  # noqa: E402
+from glgan.keel_benchmark.sensitivity import run_confirmation, run_sweep, write_report  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -32,7 +33,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    if not args.report_only and run_sweep(args.results_dir, args.jobs, log=lambda line: print(line, flush=True)):
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    if not args.report_only and (run_sweep(args.results_dir, args.jobs, log=log)
+                                 or run_confirmation(args.results_dir, args.jobs, log=log)):
         print("sensitivity: some runs failed; rerun to retry (stored runs are kept)", flush=True)
         return 1
     print(f"sensitivity: wrote {write_report(args.results_dir, args.out)}", flush=True)

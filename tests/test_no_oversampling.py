@@ -52,12 +52,14 @@ class SpyLogisticRegression(LogisticRegression):
         return super().predict_proba(X)
 
 
-def test_threshold_is_chosen_without_the_test_fold(dataset, monkeypatch):
+def spy_threshold_search(monkeypatch) -> dict:
+    """Record the rows :class:`SpyLogisticRegression` sees during ``MCCThresholdClassifier.fit`` only (the
+    threshold search and the refit), not the final scoring of the test fold."""
     seen = SpyLogisticRegression.SEEN
     seen.update(fit=[], score=[])
     original_fit = no.MCCThresholdClassifier.fit
 
-    def spied_fit(self, X, y):  # only what the threshold search sees, not the final scoring of the test fold
+    def spied_fit(self, X, y):
         seen["active"] = True
         try:
             return original_fit(self, X, y)
@@ -65,6 +67,11 @@ def test_threshold_is_chosen_without_the_test_fold(dataset, monkeypatch):
             seen["active"] = False
 
     monkeypatch.setattr(no.MCCThresholdClassifier, "fit", spied_fit)
+    return seen
+
+
+def test_threshold_is_chosen_without_the_test_fold(dataset, monkeypatch):
+    seen = spy_threshold_search(monkeypatch)
     records = run_fold(dataset, no.ThresholdTuning(random_state=0), {"spy": SpyLogisticRegression()},
                        n_folds=5, repeat=0, fold=1, cv_seed=0, seed=0)
     part = fold(dataset)
@@ -166,18 +173,7 @@ def test_lightgbm_runs_at_library_defaults_in_the_benchmark_only():
 def test_inner_cv_threshold_never_sees_the_test_fold(dataset, monkeypatch):
     """With ``cv=5`` every inner fit sees four fifths of the training fold, every training row is validated
     exactly once, the refit sees the whole training fold, and no row of the test fold reaches any of them."""
-    seen = SpyLogisticRegression.SEEN
-    seen.update(fit=[], score=[])
-    original_fit = no.MCCThresholdClassifier.fit
-
-    def spied_fit(self, X, y):
-        seen["active"] = True
-        try:
-            return original_fit(self, X, y)
-        finally:
-            seen["active"] = False
-
-    monkeypatch.setattr(no.MCCThresholdClassifier, "fit", spied_fit)
+    seen = spy_threshold_search(monkeypatch)
     records = run_fold(dataset, no.ThresholdTuning(cv=5, random_state=0), {"spy": SpyLogisticRegression()},
                        n_folds=5, repeat=0, fold=1, cv_seed=0, seed=0)
     part = fold(dataset)

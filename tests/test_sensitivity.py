@@ -41,7 +41,8 @@ def test_a_value_is_adopted_only_with_the_gain_and_the_quality_targets():
     lost = ("glgan", "patience", "5", False, 0.507, 0.007, "12 of 14", 0.5)
     small = ("glgan", "patience", "1", False, 0.504, 0.004, "14 of 14", 0.5)
     assert sens.decision(_table([base, lifted, lost, small]), 0.005) == [
-        "Qualifies: latent_dim = 32 (+0.0060; quality targets 13 of 14)."]
+        "Meets the rule on the first repeat: latent_dim = 32 (+0.0060; quality targets 13 of 14)."]
+    assert list(sens.qualifying(_table([base, lifted, lost, small]), 0.005)["value"]) == ["32"]
     verdict = sens.decision(_table([base, lost, small]), 0.005)
     assert verdict[0].startswith("No setting qualifies") and "The defaults stay" in verdict[0]
 

@@ -23,9 +23,10 @@ from hydra.utils import get_class
 
 from glgan.experiment.cells import CONFIG_DIR
 from glgan.experiment.store import ResultStore
-from glgan.keel_benchmark.plan import load_benchmark_plan, order_tasks, task_keys
+from glgan.keel_benchmark.plan import Task, load_benchmark_plan, order_tasks, task_keys
 from glgan.keel_benchmark.quality import quality_means, target_check
 from glgan.keel_benchmark.tasks import check_overrides, elapsed, run_task, set_sizes
+from glgan.report.blocks import markdown_table
 from glgan.report.labels import label
 
 GRID_FILE = CONFIG_DIR / "benchmark" / "sensitivity.yaml"
@@ -98,18 +99,32 @@ def run_sweep(results_dir: Path, jobs: int = 2, log=print) -> int:
         failed += not result["ok"]
         status = f"sampler {result['sampler_seconds']:.1f} s" if result["ok"] else f"FAILED {result['error']}"
         log(f"[{k}/{len(pending)}] {result['task'].label}: {status} | elapsed {elapsed(start)}")
-    timing = {"runs": len(pending), "failed": failed, "jobs": jobs, "wall_seconds": round(time.perf_counter() - start, 1)}
-    (results_dir / "sensitivity-timing.json").write_text(json.dumps(timing, indent=1, sort_keys=True) + "\n")
+    if pending:
+        append_timing(results_dir, {"runs": len(pending), "failed": failed, "jobs": jobs, "part": "sweep",
+                                    "wall_seconds": round(time.perf_counter() - start, 1)})
     return failed
 
 
-def study_records(results_dir: Path) -> pd.DataFrame:
-    """Every study's fold records (one row per classifier), with its method, setting, value and default flag."""
-    grid, studies = load_grid()
+def append_timing(results_dir: Path, entry: dict) -> None:
+    """Add one invocation's wall time to ``<results_dir>/sensitivity-timing.json`` (a list; the page sums it)."""
+    path = results_dir / "sensitivity-timing.json"
+    history = json.loads(path.read_text()) if path.is_file() else []
+    history = history if isinstance(history, list) else [history]
+    path.write_text(json.dumps([*history, entry], indent=1, sort_keys=True) + "\n")
+
+
+def repeat_tasks(plan, method: str, repeat: int) -> list:
+    return [Task(s, method, repeat, f) for s in plan.sets for f in range(plan.folds)]
+
+
+def study_records(results_dir: Path, repeat: int = 0, studies=None) -> pd.DataFrame:
+    """The fold records of repeat ``repeat`` of every study (one row per classifier), with its method, setting,
+    value and default flag; studies without records are left out."""
+    grid, every = load_grid()
     plan = load_benchmark_plan(grid["experiment"])
     store, frames = ResultStore(results_dir / plan.experiment), []
-    for study in studies:
-        tasks = order_tasks(plan.restrict(methods=[study.method]), {})
+    for study in every if studies is None else studies:
+        tasks = repeat_tasks(plan, study.method, repeat)
         for task, key in task_keys(plan.experiment, tasks, study.overrides).items():
             if store.has(key):
                 rows = json.loads(store.path_for(key).read_text())["records"]
@@ -138,9 +153,84 @@ def summary_table(records: pd.DataFrame, classifiers) -> pd.DataFrame:
         row["sampler_seconds"] = folds["sampler_seconds"].mean()
         rows.append(row)
     frame = pd.DataFrame(rows)
-    base = frame[frame["default"]].set_index(["method", "setting"])["dev_mean_mcc"]
-    frame["gain"] = frame["dev_mean_mcc"] - [base[m, s] for m, s in zip(frame["method"], frame["setting"])]
+    base = frame[frame["default"]].groupby("method")["dev_mean_mcc"].first()  # a method's defaults are one study
+    frame["gain"] = frame["dev_mean_mcc"] - frame["method"].map(base)
     return frame
+
+
+def _held(text: str) -> int:
+    return int(text.split()[0]) if text and text[0].isdigit() else -1  # "n/a": no SMOTE records
+
+
+def qualifying(table: pd.DataFrame, gain: float, method: str = "glgan") -> pd.DataFrame:
+    """The rows of ``method``'s non-default values that lift its dev mean MCC by ``gain`` and keep the default's
+    sample-quality targets (none when the default's targets are unknown)."""
+    part = table[table["method"] == method]
+    floor = _held(part.loc[part["default"], "quality_held"].iloc[0])
+    if floor < 0:
+        return part.iloc[:0]
+    return part[~part["default"] & (part["gain"] >= gain) & (part["quality_held"].map(_held) >= floor)]
+
+
+def confirmation_studies(table: pd.DataFrame, gain: float) -> list[Study]:
+    """What the second repeat runs: GL-GAN's and SMOTE's defaults and every qualifying value (none: nothing)."""
+    _, studies = load_grid()
+    chosen = qualifying(table, gain)
+    if chosen.empty:
+        return []
+    wanted = {(r.setting, str(r.value)) for r in chosen.itertuples()}
+    return [s for s in studies if (s.method in ("glgan", "smote") and s.default and s.setting == next(
+        t.setting for t in studies if t.method == s.method)) or (s.method == "glgan" and (s.setting, str(s.value)) in wanted)]
+
+
+def run_confirmation(results_dir: Path, jobs: int = 2, log=print) -> int:
+    """Repeat 1 of the cross-validation (new fold shuffles) for the qualifying values and the defaults."""
+    from joblib import Parallel, delayed
+
+    grid, _ = load_grid()
+    plan = load_benchmark_plan(grid["experiment"])
+    studies = confirmation_studies(summary_table(study_records(results_dir), _classifiers(plan)), grid["adopt_gain"])
+    store, todo = ResultStore(results_dir / plan.experiment), []
+    for study in studies:
+        overrides = ("cv.repeats=2", *study.overrides)  # the hash does not depend on it: only the key's repeat
+        keys = task_keys(plan.experiment, repeat_tasks(plan, study.method, 1), overrides)
+        todo += [(task, overrides) for task, key in keys.items() if not store.has(key)]
+    log(f"sensitivity: confirmation on a second repeat, {len(studies)} studies; {len(todo)} runs to do")
+    failed, start = 0, time.perf_counter()
+    for result in Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")(
+            delayed(run_task)(plan.experiment, task, str(results_dir.resolve()), overrides) for task, overrides in todo):
+        failed += not result["ok"]
+    if todo:
+        append_timing(results_dir, {"runs": len(todo), "failed": failed, "jobs": jobs, "part": "second repeat",
+                                    "wall_seconds": round(time.perf_counter() - start, 1)})
+    return failed
+
+
+def _classifiers(plan) -> list[str]:
+    return list(plan.classifiers)
+
+
+def confirmation(results_dir: Path, table: pd.DataFrame, gain: float) -> tuple[pd.DataFrame, list[str]]:
+    """The second repeat's table for the qualifying values and the final decision in words."""
+    grid, _ = load_grid()
+    plan = load_benchmark_plan(grid["experiment"])
+    studies = confirmation_studies(table, gain)
+    if not studies:
+        return pd.DataFrame(), ["Nothing to confirm: the defaults stay."]
+    records = study_records(results_dir, repeat=1, studies=studies)
+    if records.empty or records["study_method"].nunique() < 2:
+        return pd.DataFrame(), ["The second repeat has not run yet (`make sensitivity` runs it): nothing is adopted."]
+    second = summary_table(records, _classifiers(plan))
+    confirmed = qualifying(second, gain)
+    if confirmed.empty:
+        return second, ["On the second repeat no qualifying value lifts GL-GAN's dev mean MCC by the rule's margin with "
+                        "its quality targets kept: the gains on the first repeat are within the sweep's noise, and "
+                        "the defaults stay."]
+    first = table.set_index(["method", "setting", "value"])["gain"]
+    mean_gain = {(r.setting, r.value): (first["glgan", r.setting, r.value] + r.gain) / 2 for r in confirmed.itertuples()}
+    (setting, value), best = max(mean_gain.items(), key=lambda item: item[1])
+    return second, [f"Confirmed on the second repeat: {setting} = {value} (mean gain over both repeats {best:+.4f}); "
+                    "adopt it as the default."]
 
 
 def threshold_decision(table: pd.DataFrame) -> list[str]:
@@ -157,19 +247,17 @@ def threshold_decision(table: pd.DataFrame) -> list[str]:
 
 
 def decision(table: pd.DataFrame, gain: float, method: str = "glgan") -> list[str]:
-    """The adoption rule applied: a value other than the default whose gain reaches ``gain`` and that keeps
-    the default's quality targets, else none."""
+    """The adoption rule on the first repeat: the values that meet it, else the largest gain and that none does."""
     part = table[table["method"] == method]
-    held = lambda text: int(text.split()[0]) if text[0].isdigit() else -1  # noqa: E731 - "n/a": no SMOTE records
-    floor = held(part.loc[part["default"], "quality_held"].iloc[0])
-    if floor < 0:
+    if _held(part.loc[part["default"], "quality_held"].iloc[0]) < 0:
         return ["The default's sample-quality targets are not known (no SMOTE records): nothing can be adopted."]
-    ok = part[~part["default"] & (part["gain"] >= gain) & (part["quality_held"].map(held) >= floor)]
+    ok = qualifying(table, gain, method)
     if ok.empty:
         best = part[~part["default"]].sort_values("gain").iloc[-1]
         return [f"No setting qualifies: the largest gain is {best['gain']:+.4f} ({best['setting']} = {best['value']}), "
                 f"below the +{gain} the rule asks. The defaults stay."]
-    return [f"Qualifies: {r.setting} = {r.value} ({r.gain:+.4f}; quality targets {r.quality_held})." for r in ok.itertuples()]
+    return [f"Meets the rule on the first repeat: {r.setting} = {r.value} ({r.gain:+.4f}; quality targets "
+            f"{r.quality_held})." for r in ok.itertuples()]
 
 
 def figure(table: pd.DataFrame, classifiers, path: Path) -> list[Path]:
@@ -223,16 +311,23 @@ def write_report(results_dir: Path, out: Path) -> Path:
     paths = figure(table, classifiers, out / "figures" / "sensitivity")
     timing_file = results_dir / "sensitivity-timing.json"
     timing = json.loads(timing_file.read_text()) if timing_file.is_file() else None
+    timing = [timing] if isinstance(timing, dict) else timing
     shown = table.assign(**{c: table[c].map(lambda v: f"{v:.3f}") for c in table if c.startswith("mcc_")},
                          dev_mean_mcc=table["dev_mean_mcc"].map(lambda v: f"{v:.4f}"),
                          gain=table["gain"].map(lambda v: f"{v:+.4f}"),
                          sampler_seconds=table["sampler_seconds"].map(lambda v: f"{v:.2f}"),
                          value=[f"**{v}** (default)" if d else str(v) for v, d in zip(table["value"], table["default"])])
+    second, confirm_lines = confirmation(results_dir, table, grid["adopt_gain"])
+    if len(second):
+        second.to_csv(out / "tables" / "sensitivity_confirmation.csv", index=False, float_format="%.6f")
+        confirm_lines = ["Second repeat (new fold shuffles of the same sets; gain against the default's second "
+                         "repeat):", "", markdown_table(second[["method", "setting", "value", "dev_mean_mcc", "gain",
+                                                                  "quality_held"]].assign(
+                             dev_mean_mcc=lambda f: f["dev_mean_mcc"].map(lambda v: f"{v:.4f}"),
+                             gain=lambda f: f["gain"].map(lambda v: f"{v:+.4f}")).fillna("–")), "", *confirm_lines]
     commits = sorted(set(records["git_commit"].dropna())) if "git_commit" in records else []
     columns = ["method", "setting", "value", *[f"mcc_{c}" for c in classifiers], "dev_mean_mcc", "gain",
                "quality_held", "sampler_seconds"]
-    from glgan.report.blocks import markdown_table
-
     text = ["# GL-GAN's sensitivity to its settings (KEEL dev list)", "",
             f"Generated by `scripts/sensitivity.py` (`make sensitivity`) from the fold records in "
             f"`{results_dir.name}/{plan.experiment}/` (commit{'s' if len(commits) > 1 else ''}: "
@@ -243,12 +338,14 @@ def write_report(results_dir: Path, out: Path) -> Path:
             f"only if its gain is at least +{grid['adopt_gain']} and it keeps the default's sample-quality targets "
             "(spread in [0.5, 1.5], cover ≥ SMOTE's − 0.1, near-majority ≤ SMOTE's + 0.1, per set, against SMOTE at "
             "k = 5). `sampler_seconds`: mean per fold.", "",
-            "## Decision", "", *decision(table, grid["adopt_gain"]), "", *threshold_decision(table), "",
+            "## Decision", "", *decision(table, grid["adopt_gain"]), "", *confirm_lines, "",
+            *threshold_decision(table), "",
             f"![sensitivity](figures/{paths[0].name})", "",
             "## Every setting", "", markdown_table(shown[[c for c in columns if c in shown]].fillna("–")), ""]
     if timing:
-        text += [f"Wall time of the sweep: {timing['wall_seconds'] / 60:.1f} min for {timing['runs']} runs on "
-                 f"{timing['jobs']} worker(s) ({timing['failed']} failed; runs already stored are not counted).", ""]
+        text += ["Wall time: " + "; ".join(f"{t.get('part', 'sweep')} {t['wall_seconds'] / 60:.1f} min for {t['runs']} "
+                                           f"runs on {t['jobs']} worker(s), {t['failed']} failed" for t in timing)
+                 + " (an invocation's runs only; runs already stored are not counted).", ""]
     readme = out / "sensitivity.md"
     readme.write_text("\n".join(text))
     return readme
