@@ -74,8 +74,10 @@ def readme_verdict(root: Path) -> str:
              "**The paper's claims**, each judged by a fixed rule ([results/README.md](results/README.md)): " +
              "; ".join(f"{c.claim} — **{c.verdict}**" for c in claims.itertuples()) + ".", "",
              "**Does oversampling beat doing nothing well?** On the KEEL eval list, the best oversampler (picked on "
-             "the same sets, which favours it) against balanced class weights and a tuned threshold, MCC, Bayesian "
-             "signed-rank test ([results/benchmark/README.md](results/benchmark/README.md)):", ""]
+             "the same sets, which favours it) against balanced class weights and a threshold tuned for MCC "
+             f"{json.loads((root / EVAL / 'tables' / 'protocol.json').read_text())['threshold_tuning']} of the "
+             "training fold, MCC, Bayesian signed-rank test ([results/benchmark/README.md](results/benchmark/README.md)):",
+             ""]
     for classifier, part in mcc.groupby("classifier", sort=False):
         parts = [f"{label(r.baseline)} {r.baseline_mean:.3f}: {r.verdict}" for r in part.itertuples()]
         best = part.iloc[0]
