@@ -43,13 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # The library holds the benchmark; the names not used here stay reachable through this script (tests/test_bench.py).
-from glgan.speedbench.driver import all_methods, log, predicted_over_limit, run_benchmark  # noqa: E402,F401
-from glgan.speedbench.report import (  # noqa: E402
+from glgan.speed.driver import all_methods, log, predicted_over_limit, run_benchmark  # noqa: E402,F401
+from glgan.speed.report import (  # noqa: E402
     _shown, load_measurements, machine_lines, save_measurements, write_report,
 )
-from glgan.speedbench.reproduce_log import reproduce_lines  # noqa: E402,F401
-from glgan.speedbench.settings import FEATURES, QUICK_SIZES, SIZES, Row  # noqa: E402,F401
-from glgan.speedbench.worker import measure, synthetic_data, worker_main  # noqa: E402,F401
+from glgan.speed.reproduce_log import reproduce_lines  # noqa: E402,F401
+from glgan.speed.settings import FEATURES, QUICK_SIZES, SIZES, Row  # noqa: E402,F401
+from glgan.speed.worker import measure, synthetic_data, worker_main  # noqa: E402,F401
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -32,8 +32,8 @@ from pyinstrument import Profiler  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout, as the other scripts do
 
 from glgan import GLGAN  # noqa: E402
-from glgan.speedbench.settings import FEATURES  # noqa: E402
-from glgan.speedbench.worker import synthetic_data  # noqa: E402
+from glgan.speed.settings import FEATURES  # noqa: E402
+from glgan.speed.worker import synthetic_data  # noqa: E402
 
 #: Algorithm 1's stages, by the function that runs each (the first match on a call path counts).
 STAGES = {"train_autoencoder": "autoencoder (Eq. 3.3)", "latent_smote": "latent SMOTE",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glgan.speedbench.settings import CTGAN, MIB, REFERENCE, Row
+from glgan.speed.settings import CTGAN, MIB, REFERENCE, Row
 
 
 def _mib(n_bytes) -> str:

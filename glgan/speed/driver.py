@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from glgan.speedbench.settings import BENCH_SCRIPT, CTGAN, ROOT, SETUP_ALLOWANCE, SYNTHETIC_METHODS, Row
+from glgan.speed.settings import BENCH_SCRIPT, CTGAN, ROOT, SETUP_ALLOWANCE, SYNTHETIC_METHODS, Row
 
 
 def run_worker(spec: dict, threads: int) -> dict:

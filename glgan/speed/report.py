@@ -7,15 +7,15 @@ import os
 import shlex
 from pathlib import Path
 
-from glgan.speedbench.report_tables import (
+from glgan.speed.report_tables import (
     _version,
     ctgan_lines,
     held_table,
     scaling_lines,
     synthetic_table,
 )
-from glgan.speedbench.reproduce_log import reproduce_lines
-from glgan.speedbench.settings import RATIO, ROOT, SEED, Row
+from glgan.speed.reproduce_log import reproduce_lines
+from glgan.speed.settings import RATIO, ROOT, SEED, Row
 
 
 def _shown(arg: str) -> str:

@@ -13,8 +13,8 @@ import signal
 import sys
 import time
 
-from glgan.speedbench.ctgan_adapter import CTGANOverSampler
-from glgan.speedbench.settings import CTGAN, RATIO, REFERENCE, SEED
+from glgan.speed.ctgan_adapter import CTGANOverSampler
+from glgan.speed.settings import CTGAN, RATIO, REFERENCE, SEED
 
 
 def _rss_bytes(field_name: str) -> int | None:
