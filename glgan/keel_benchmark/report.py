@@ -117,8 +117,8 @@ def threshold_protocol(records: pd.DataFrame) -> str:
     if folds.empty or folds.max() <= 1:
         return "on an inner stratified 25 % validation split"
     fewer = int((folds < folds.max()).sum())
-    return (f"of the MCC curve averaged over {int(folds.max())} inner stratified folds (fewer on {fewer} of "
-            f"{len(folds)} fits, where the minority has fewer rows than folds)")
+    note = f" (fewer on {fewer} of {len(folds)} fits, where the minority has fewer rows than folds)" if fewer else ""
+    return f"averaged over {int(folds.max())} inner stratified folds{note}"
 
 
 def calibration_table(records: pd.DataFrame, methods, classifiers) -> pd.DataFrame:
