@@ -107,7 +107,8 @@ def main(argv=None) -> int:
             failed, wall = run_multirun(plan, todo, args.results_dir.resolve(), args.launcher, tuple(args.override),
                                         tuple(args.launcher_override), log=lambda line: print(line, flush=True))
         else:
-            failed, wall = run_tasks(plan, todo, args, start) if todo else (0, 0.0)
+            failed, wall = run_tasks(plan.experiment, [(task, tuple(args.override)) for task in todo],
+                                     args.results_dir.resolve(), args.jobs, start) if todo else (0, 0.0)
         if todo:
             write_timing(out, plan, args.launcher or args.jobs, len(todo), wall, failed, fresh=fresh)
         if failed:

@@ -21,28 +21,15 @@ import copy
 import numpy as np
 import pytest
 import torch
-from torch import nn
-from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
+from torch.optim.optimizer import (
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 
 from glgan.adversarial import train_adversarial
-from glgan.networks import AdversarialNetworks
+from tests.helpers import tiny_adversarial_problem
 
 LAMBDA, LAMBDA1, LAMBDA2 = 0.7, 0.3, 2.5  # λ of Eqs. 3.4/3.5 (synthetic_weight), Λ1 and Λ2 of Eq. 3.7
-
-
-def tiny_problem(seed=0):
-    """6 real rows (4 majority, 2 minority) of 3 features; Z = their 6 codes and 2 synthetic minority codes."""
-    rng = np.random.default_rng(seed)
-    X = torch.from_numpy(rng.normal(size=(6, 3)))
-    Z = torch.from_numpy(rng.normal(size=(8, 2)))
-    is_minority = torch.tensor([False, False, False, False, True, True, True, True])
-    torch.manual_seed(seed)
-    nets = AdversarialNetworks(
-        discriminator=nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2), nn.Softmax(dim=1)).double(),
-        classifier=nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2)).double(),
-        generator=nn.Sequential(nn.Linear(2, 5), nn.Tanh(), nn.Linear(5, 3)).double(),
-    )
-    return X, Z, is_minority, nets
 
 
 def _values(net):
@@ -59,7 +46,7 @@ def _same(a, b):
 
 def _recorded_round(max_rounds=1):
     """Run ``train_adversarial`` on the tiny problem; one record per optimiser step, in order."""
-    X, Z, is_minority, nets = tiny_problem()
+    X, Z, is_minority, nets = tiny_adversarial_problem()
     named = {"D": nets.discriminator, "C": nets.classifier, "G": nets.generator}
     owners = {name: {id(p) for p in net.parameters()} for name, net in named.items()}
     steps = []

@@ -14,8 +14,14 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 
-from glgan.data import DataFileError, MissingDataError, files, load_dataset, resolve_data_dir
-from glgan.experiment.config_check import CONFIG_DIR, ConfigError, allowed_top_level, check_config
+from glgan.data import MissingDataError, files, resolve_data_dir
+from glgan.experiment.config_check import (
+    CONFIG_DIR,
+    ConfigError,
+    allowed_top_level,
+    check_config,
+)
+from tests.helpers import usps_held
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = "import sys; from glgan.run import main; sys.argv[0] = 'glgan-run'; main()"
@@ -138,15 +144,7 @@ def test_a_corrupt_data_file_is_one_line(tmp_path):
     assert line.startswith("glgan.run: CorruptDataError: ") and "does not match its pinned sha256" in line
 
 
-def _usps_held():
-    try:
-        load_dataset("usps", download=False)
-    except DataFileError as error:
-        return pytest.mark.skip(reason=f"USPS not held here: {error}")
-    return pytest.mark.skipif(False, reason="")
-
-
-@_usps_held()
+@usps_held()
 def test_a_truncated_data_file_names_the_file_the_reason_and_the_remedy(tmp_path):
     """``python -m glgan.run`` on a truncated copy of a held file: no fallback to the file's other form."""
     data = tmp_path / "data"

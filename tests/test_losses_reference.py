@@ -20,7 +20,6 @@ import math
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from glgan.adversarial import train_adversarial
 from glgan.autoencoder import Autoencoder, train_autoencoder
@@ -31,7 +30,7 @@ from glgan.losses import (
     fisher_separation,
     generator_loss,
 )
-from glgan.networks import AdversarialNetworks
+from tests.helpers import tiny_adversarial_problem
 
 
 def t(values, dtype=torch.float64):
@@ -161,21 +160,6 @@ def test_generator_loss_matches_eq_3_6_with_distinct_set_sizes_and_weights():
     value = generator_loss(t(g_org), t(x_org), t(p_real), t(c_fake), t(gamma), adversarial_weight=0.3,
                            classifier_weight=2.5)
     assert value.item() == pytest.approx(expected, rel=1e-12)
-
-
-def tiny_adversarial_problem(seed=0):
-    """6 real rows (4 majority, 2 minority) of 3 features; Z = their 6 codes and 2 synthetic minority codes."""
-    rng = np.random.default_rng(seed)
-    X = torch.from_numpy(rng.normal(size=(6, 3)))
-    Z = torch.from_numpy(rng.normal(size=(8, 2)))
-    is_minority = torch.tensor([False, False, False, False, True, True, True, True])
-    torch.manual_seed(seed)
-    nets = AdversarialNetworks(
-        discriminator=nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2), nn.Softmax(dim=1)).double(),
-        classifier=nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2)).double(),
-        generator=nn.Sequential(nn.Linear(2, 5), nn.Tanh(), nn.Linear(5, 3)).double(),
-    )
-    return X, Z, is_minority, nets
 
 
 ROUND = dict(discriminator_epochs=1, classifier_epochs=1, generator_epochs=1, batch_size=64, lr=1e-2,

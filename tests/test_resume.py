@@ -18,22 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from glgan.data import DataFileError, load_dataset
 from glgan.experiment.store import KEY_COLUMNS, ResultStore
+from tests.helpers import usps_held
 
 ROOT = Path(__file__).resolve().parents[1]
 METHODS = ("imbalanced", "random", "smote")
 N_RUNS = len(METHODS) * 2  # two seeds, one ratio
 TIMING_FIELDS = {"sampler_seconds", "classifier_seconds", "finished_at"}  # differ between any two runs
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-
-
-def _usps_held():
-    try:
-        load_dataset("usps", download=False)
-    except DataFileError as error:
-        return pytest.mark.skip(reason=f"USPS not held here: {error}")
-    return pytest.mark.skipif(False, reason="")
 
 
 def reproduce_command(base: Path) -> list[str]:
@@ -94,7 +86,7 @@ def kill_after_first_record(base: Path) -> int:
 
 
 @pytest.mark.slow
-@_usps_held()
+@usps_held()
 def test_killed_reproduction_resumes_to_the_same_records_and_tables(tmp_path):
     reproduce(tmp_path / "whole")
     assert len(record_files(tmp_path / "whole")) == N_RUNS

@@ -100,14 +100,17 @@ def no_rows_marks(records: pd.DataFrame, methods):
     return notes, lambda name: f"{label(name)} ({method_notes[name]})" if name in method_notes else label(name)
 
 
-def ranking_table(records: pd.DataFrame, methods, classifiers) -> pd.DataFrame:
-    """Mean over sets of ROC AUC and average precision, a column per (metric, classifier)."""
+def metric_table(records: pd.DataFrame, metrics, methods, classifiers, name=lambda m, c: f"{label(m)}, {label(c)}",
+                 keep_empty: bool = True) -> pd.DataFrame:
+    """Mean over sets of each metric, a column ``name(metric, classifier)`` per pair (``keep_empty``: also for a
+    classifier without the metric, as an empty column)."""
     columns = {}
-    for metric in ("roc_auc", "average_precision"):
+    for metric in metrics:
         means = bs.set_means(records, metric)
         for classifier in classifiers:
             table = bs.wide(means, classifier, methods)
-            columns[f"{label(metric)}, {label(classifier)}"] = table.mean() if len(table) else pd.Series(dtype=float)
+            if len(table) or keep_empty:
+                columns[name(metric, classifier)] = table.mean() if len(table) else pd.Series(dtype=float)
     return pd.DataFrame(columns).reindex(list(methods))
 
 
@@ -119,18 +122,6 @@ def threshold_protocol(records: pd.DataFrame) -> str:
     fewer = int((folds < folds.max()).sum())
     note = f" (fewer on {fewer} of {len(folds)} fits, where the minority has fewer rows than folds)" if fewer else ""
     return f"averaged over {int(folds.max())} inner stratified folds{note}"
-
-
-def calibration_table(records: pd.DataFrame, methods, classifiers) -> pd.DataFrame:
-    """Mean over sets of the Brier score and log-loss, a column per (metric, classifier) with probabilities."""
-    columns = {}
-    for metric in ("brier", "log_loss"):
-        means = bs.set_means(records, metric)
-        for classifier in classifiers:
-            table = bs.wide(means, classifier, methods)
-            if len(table):
-                columns[f"{metric}, {classifier}"] = table.mean()
-    return pd.DataFrame(columns).reindex(list(methods))
 
 
 def first_sets_section(records: pd.DataFrame, plan, methods, classifiers, tables: Path) -> list[str]:
@@ -189,13 +180,14 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
         answer += first_sets_section(records, plan, methods, classifiers, tables)
     calibration = calibration_rows(records, practitioner, methods, classifiers)
     calibration.to_csv(tables / "calibration_answer.csv", index=False, float_format="%.6g")
-    calibration_means = calibration_table(records, methods, classifiers)
+    calibration_means = metric_table(records, ("brier", "log_loss"), methods, classifiers, lambda m, c: f"{m}, {c}",
+                                     keep_empty=False)  # the columns of a classifier with probabilities only
     calibration_means.to_csv(tables / "calibration.csv", float_format="%.6f")
     answer += calibration_section(calibration, classifiers, calibration_means.rename(index=mark, columns=label)
                                   .rename_axis("method"), _markdown)
     bayes_lines, bayes_table = bayes_section(means, ranks, methods, classifiers, plan.reference, _markdown)
     bayes_table.to_csv(tables / "bayes_signed_rank.csv", index=False, float_format="%.6g")
-    ranking = ranking_table(records, methods, classifiers)
+    ranking = metric_table(records, ("roc_auc", "average_precision"), methods, classifiers)
     ranking.to_csv(tables / "ranking_metrics.csv", float_format="%.6f")
 
     commits = sorted(set(records["git_commit"].dropna())) if "git_commit" in records else []

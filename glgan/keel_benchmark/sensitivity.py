@@ -25,7 +25,7 @@ from glgan.experiment.cells import CONFIG_DIR
 from glgan.experiment.store import ResultStore
 from glgan.keel_benchmark.plan import Task, load_benchmark_plan, order_tasks, task_keys
 from glgan.keel_benchmark.quality import quality_means, target_check
-from glgan.keel_benchmark.tasks import check_overrides, elapsed, run_task, set_sizes
+from glgan.keel_benchmark.tasks import check_overrides, run_tasks, set_sizes
 from glgan.report.blocks import markdown_table
 from glgan.report.labels import label
 
@@ -77,8 +77,6 @@ def load_grid(path: Path = GRID_FILE) -> tuple[dict, list[Study]]:
 
 def run_sweep(results_dir: Path, jobs: int = 2, log=print) -> int:
     """Run every study's pending folds in one pool of single-threaded workers; the number that failed."""
-    from joblib import Parallel, delayed
-
     grid, studies = load_grid()
     plan = load_benchmark_plan(grid["experiment"])
     sizes, start, todo = set_sizes(plan.sets), time.perf_counter(), {}
@@ -92,16 +90,11 @@ def run_sweep(results_dir: Path, jobs: int = 2, log=print) -> int:
     pending = sorted(todo.values(), key=lambda pair: -sizes.get(pair[0].set, 0))  # biggest sets first
     log(f"sensitivity: {len(studies)} settings x {len(plan.sets)} sets x {plan.folds} folds; {len(pending)} runs to do, "
         f"{jobs} worker(s)")
-    jobs_iter = (delayed(run_task)(plan.experiment, task, str(results_dir.resolve()), study.overrides)
-                 for task, study in pending)
-    failed = 0
-    for k, result in enumerate(Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")(jobs_iter), 1):
-        failed += not result["ok"]
-        status = f"sampler {result['sampler_seconds']:.1f} s" if result["ok"] else f"FAILED {result['error']}"
-        log(f"[{k}/{len(pending)}] {result['task'].label}: {status} | elapsed {elapsed(start)}")
+    failed, wall = run_tasks(plan.experiment, [(task, study.overrides) for task, study in pending],
+                             results_dir.resolve(), jobs, start)
     if pending:
         append_timing(results_dir, {"runs": len(pending), "failed": failed, "jobs": jobs, "part": "sweep",
-                                    "wall_seconds": round(time.perf_counter() - start, 1)})
+                                    "wall_seconds": round(wall, 1)})
     return failed
 
 
@@ -175,39 +168,33 @@ def qualifying(table: pd.DataFrame, gain: float, method: str = "glgan") -> pd.Da
 def confirmation_studies(table: pd.DataFrame, gain: float) -> list[Study]:
     """What the second repeat runs: GL-GAN's and SMOTE's defaults and every qualifying value (none: nothing)."""
     _, studies = load_grid()
-    chosen = qualifying(table, gain)
-    if chosen.empty:
+    chosen = {(r.setting, str(r.value)) for r in qualifying(table, gain).itertuples()}
+    if not chosen:
         return []
-    wanted = {(r.setting, str(r.value)) for r in chosen.itertuples()}
-    return [s for s in studies if (s.method in ("glgan", "smote") and s.default and s.setting == next(
-        t.setting for t in studies if t.method == s.method)) or (s.method == "glgan" and (s.setting, str(s.value)) in wanted)]
+    first_default = {}
+    for study in studies:
+        if study.default:
+            first_default.setdefault(study.method, study)
+    wanted = {first_default["glgan"], first_default["smote"]}
+    return [s for s in studies if s in wanted or (s.method == "glgan" and (s.setting, str(s.value)) in chosen)]
 
 
 def run_confirmation(results_dir: Path, jobs: int = 2, log=print) -> int:
     """Repeat 1 of the cross-validation (new fold shuffles) for the qualifying values and the defaults."""
-    from joblib import Parallel, delayed
-
     grid, _ = load_grid()
     plan = load_benchmark_plan(grid["experiment"])
-    studies = confirmation_studies(summary_table(study_records(results_dir), _classifiers(plan)), grid["adopt_gain"])
+    studies = confirmation_studies(summary_table(study_records(results_dir), plan.classifiers), grid["adopt_gain"])
     store, todo = ResultStore(results_dir / plan.experiment), []
     for study in studies:
         overrides = ("cv.repeats=2", *study.overrides)  # the hash does not depend on it: only the key's repeat
         keys = task_keys(plan.experiment, repeat_tasks(plan, study.method, 1), overrides)
         todo += [(task, overrides) for task, key in keys.items() if not store.has(key)]
     log(f"sensitivity: confirmation on a second repeat, {len(studies)} studies; {len(todo)} runs to do")
-    failed, start = 0, time.perf_counter()
-    for result in Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")(
-            delayed(run_task)(plan.experiment, task, str(results_dir.resolve()), overrides) for task, overrides in todo):
-        failed += not result["ok"]
+    failed, wall = run_tasks(plan.experiment, todo, results_dir.resolve(), jobs, time.perf_counter())
     if todo:
         append_timing(results_dir, {"runs": len(todo), "failed": failed, "jobs": jobs, "part": "second repeat",
-                                    "wall_seconds": round(time.perf_counter() - start, 1)})
+                                    "wall_seconds": round(wall, 1)})
     return failed
-
-
-def _classifiers(plan) -> list[str]:
-    return list(plan.classifiers)
 
 
 def confirmation(results_dir: Path, table: pd.DataFrame, gain: float) -> tuple[pd.DataFrame, list[str]]:
@@ -220,7 +207,7 @@ def confirmation(results_dir: Path, table: pd.DataFrame, gain: float) -> tuple[p
     records = study_records(results_dir, repeat=1, studies=studies)
     if records.empty or records["study_method"].nunique() < 2:
         return pd.DataFrame(), ["The second repeat has not run yet (`make sensitivity` runs it): nothing is adopted."]
-    second = summary_table(records, _classifiers(plan))
+    second = summary_table(records, plan.classifiers)
     confirmed = qualifying(second, gain)
     if confirmed.empty:
         return second, ["On the second repeat no qualifying value lifts GL-GAN's dev mean MCC by the rule's margin with "

@@ -37,16 +37,15 @@ def set_sizes(sets) -> dict[str, int]:
     return {name: load_set(name).X.size for name in sets}
 
 
-def run_tasks(plan, tasks, args, start: float) -> tuple[int, float]:
-    """Run ``tasks`` with ``args.jobs`` loky workers; return (failures, wall seconds)."""
+def run_tasks(experiment: str, pairs, results_dir: Path, jobs: int, start: float) -> tuple[int, float]:
+    """Run ``pairs`` of (task, overrides) with ``jobs`` loky workers, a progress line each; (failures, wall seconds)."""
     from joblib import Parallel, delayed
 
     failed, begin = 0, time.perf_counter()
-    jobs = (delayed(run_task)(plan.experiment, task, str(args.results_dir.resolve()), tuple(args.override))
-            for task in tasks)
-    results = Parallel(n_jobs=args.jobs, backend="loky", return_as="generator_unordered")(jobs)
+    work = (delayed(run_task)(experiment, task, str(results_dir), tuple(overrides)) for task, overrides in pairs)
+    results = Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")(work)
     for k, result in enumerate(results, 1):
-        head = f"[{k}/{len(tasks)}] {result['task'].label}"
+        head = f"[{k}/{len(pairs)}] {result['task'].label}"
         if result["ok"]:
             scores = " ".join(f"{c}={v:.3f}" for c, v in result["mcc"].items())
             print(f"{head}: mcc {scores} | sampler {result['sampler_seconds']:.1f} s, run {result['seconds']:.1f} s"
