@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import usps_held
+
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [
@@ -46,6 +48,7 @@ def run_glgan(*overrides: str, timeout: int = 240) -> subprocess.CompletedProces
                           capture_output=True, text=True, timeout=timeout)
 
 
+@usps_held()  # the sweep runs the default dataset; a run without its files fails, as it should
 def test_local_submitit_sweep_writes_a_consistent_store(tmp_path, local_jobs_start):
     from glgan.experiment.store import ResultStore
 
