@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 from glgan.experiment.cells import cell_config
 from glgan.experiment.command_check import check_group_choices, check_run_config
 from glgan.experiment.config_check import CONFIG_DIR, ConfigError
-from glgan.experiment.loading import load_once
+from glgan.experiment.loading import load_noting
 from glgan.experiment.pipeline import provenance, run_cell, run_fold
 from glgan.experiment.plan import Cell
 from glgan.experiment.run_keys import (  # noqa: F401  (config_hash, PROTOCOL_VERSION: re-exported)
@@ -52,13 +52,10 @@ warnings.filterwarnings("ignore", message="A worker stopped while some jobs were
                         category=UserWarning)
 
 
-def _threads(cfg: DictConfig) -> int | None:
-    if cfg.threads is not None:
-        return int(cfg.threads)
+def _in_multirun() -> bool:
     with contextlib.suppress(ValueError):  # no Hydra context when called from Python
-        if HydraConfig.get().mode == RunMode.MULTIRUN:
-            return 1  # parallel workers must be single-threaded (2 x 2 threads made MLP 15x slower)
-    return None
+        return HydraConfig.get().mode == RunMode.MULTIRUN
+    return False
 
 
 def _hydra_choice(group: str) -> str | None:
@@ -88,17 +85,6 @@ def note_once(text: str) -> None:
     log.warning("note: %s", text)
 
 
-def _load_with_notes(cfg: DictConfig):
-    """Load the run's dataset; its UserWarnings (the partial-data note) are logged once per sweep."""
-    dataset, caught = load_once(cfg.dataset.name, cfg.data_dir, allow_partial=bool(cfg.dataset.allow_partial))
-    for w in caught:
-        if issubclass(w.category, UserWarning):
-            note_once(str(w.message))
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return dataset
-
-
 def run(cfg: DictConfig, on_resampled=None) -> Path:
     """Run one cell unless the store already has it; return the record file.
 
@@ -108,6 +94,7 @@ def run(cfg: DictConfig, on_resampled=None) -> Path:
     """
     from glgan.data import load_dataset
 
+    multirun = _in_multirun()
     check_run_config(cfg, dataset_choice=_hydra_choice("dataset"))
     key = run_key(cfg)
     store = ResultStore(Path(cfg.results_dir) / cfg.experiment)
@@ -119,7 +106,8 @@ def run(cfg: DictConfig, on_resampled=None) -> Path:
         log.info("%s: already in %s, skipped", label, store.path_for(key))
         return store.path_for(key)
 
-    threads = _threads(cfg)
+    # parallel workers of a sweep are single-threaded (2 x 2 threads made MLP 15x slower)
+    threads = int(cfg.threads) if cfg.threads is not None else (1 if multirun else None)
     limits = threadpool_limits(threads) if threads else contextlib.nullcontext()
     if is_cv(cfg):  # sampler and classifiers get the fold's own seed (glgan.experiment.cv.fold_seed)
         from glgan.experiment.cv import fold_seed
@@ -136,7 +124,8 @@ def run(cfg: DictConfig, on_resampled=None) -> Path:
             records = run_fold(dataset, sampler, classifiers, n_folds=int(cfg.cv.folds), repeat=int(cfg.repeat),
                                fold=int(cfg.fold), cv_seed=base_seed, seed=int(cfg.seed), scale=cfg.scale)
         else:
-            dataset = _load_with_notes(cfg)
+            dataset = load_noting(cfg.dataset.name, cfg.data_dir, allow_partial=bool(cfg.dataset.allow_partial),
+                                  note=note_once)  # the partial-data note once per sweep
             records = run_cell(dataset, sampler, classifiers, majority=cfg.dataset.majority,
                                minority=cfg.dataset.minority, ratio=cfg.ratio, seed=cfg.seed, scale=cfg.scale,
                                on_resampled=on_resampled)

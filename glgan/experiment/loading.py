@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import warnings
 
-__all__ = ["load_once"]
+__all__ = ["load_once", "load_noting"]
 
 
 def _files_state(name: str, data_dir) -> tuple:
@@ -37,3 +37,15 @@ def load_once(name: str, data_dir=None, *, allow_partial: bool = False):
     disk once per process while the dataset's files are unchanged (reading USPS takes 0.4 s, the partial
     Gas drift 0.8 s; a sweep runs 100 and more cells of each). The arrays are read-only."""
     return _load(name, None if data_dir is None else str(data_dir), allow_partial, _files_state(name, data_dir))
+
+
+def load_noting(name: str, data_dir=None, *, allow_partial: bool = False, note=None):
+    """:func:`load_once`, its UserWarnings (the partial-data note) handed to ``note(text)``, every other warning
+    raised again as it was."""
+    dataset, caught = load_once(name, data_dir, allow_partial=allow_partial)
+    for w in caught:
+        if issubclass(w.category, UserWarning) and note is not None:
+            note(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return dataset
