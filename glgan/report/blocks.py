@@ -14,6 +14,7 @@ returns Markdown)::
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -95,3 +96,10 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 def minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
+
+
+def cpus_of(summary: Path) -> str:
+    """The CPU model(s) named by the records behind a report: ``cpus`` in its ``headline.json`` or
+    ``protocol.json`` ("CPU not recorded" for a report written before it listed them)."""
+    cpus = json.loads(summary.read_text()).get("cpus") if summary.exists() else None
+    return " and ".join(cpus) if cpus else "CPU not recorded"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from glgan.data.keel import benchmark_lists
-from glgan.report.blocks import markdown_table, minutes
+from glgan.report.blocks import cpus_of, markdown_table, minutes
 from glgan.report.labels import label
 from glgan.report.reproduction_blocks import TEMPLATES as REPRODUCTION_TEMPLATES
 
@@ -143,9 +143,10 @@ def readme_speed(root: Path) -> str:
     sizes = ", ".join(f"{scale[n]:.1f} s at {n:.0e}".replace("e+0", "e") for n in sorted(scale))
     return (f"One CPU thread ([results/bench.md](results/bench.md)): GL-GAN fits the USPS split in "
             f"{usps['glgan']:.2f} s (paper variant {usps['glgan_paper']:.2f} s, SMOTE {usps['smote']:.3f} s); on "
-            f"synthetic data with 50 features, {sizes} majority rows. `make reproduce` took {minutes(reproduce)}, "
-            f"`make benchmark` {_wall_minutes(root, EVAL)} and `make benchmark-dev` {_wall_minutes(root, DEV)} "
-            "on 2 cores.")
+            f"synthetic data with 50 features, {sizes} majority rows. On 2 cores, `make reproduce` took "
+            f"{minutes(reproduce)} ({cpus_of(root / 'results/tables/headline.json')}), `make benchmark` "
+            f"{_wall_minutes(root, EVAL)} ({cpus_of(root / EVAL / 'tables/protocol.json')}) and `make benchmark-dev` "
+            f"{_wall_minutes(root, DEV)} ({cpus_of(root / DEV / 'tables/protocol.json')}).")
 
 
 def study_table(root: Path, stem: str) -> str:

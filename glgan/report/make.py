@@ -202,6 +202,7 @@ def write_headline(tables_dir: Path, records, summ, ranks, evaluated, gaps, comp
     counted = gaps[gaps["dataset"].map(lambda d: complete.get(d, False))] if len(gaps) else gaps
     partial = sorted(d for d, whole in complete.items() if not whole)
     headline = {"glgan_vs_smote": duel, "partial_datasets": partial,
+                "cpus": sorted(set(records["cpu"].dropna())) if "cpu" in records else [],
                 "mean_rank": {} if ranks is None else {m: round(float(r), 4) for m, r in ranks.items()},
                 "baselines_within": {"k": int(counted["within"].sum()) if len(counted) else 0, "n": len(counted),
                                      "tolerance": paper_gap.TOLERANCE}}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from glgan.report.blocks import markdown_table, minutes
+from glgan.report.blocks import cpus_of, markdown_table, minutes
 from glgan.report.labels import label
 
 #: The KEEL lists: results folder -> how the document names it.
@@ -75,6 +75,7 @@ def keel_timing(root: Path) -> str:
             "failed": sum(e["failed"] for e in entries),
             "workers": entries[-1]["jobs"],
             "wall time": minutes(sum(e["wall_seconds"] for e in entries)),
+            "CPU": cpus_of(root / "results" / folder / "tables" / "protocol.json"),
         })
     if not rows:
         return "No committed `results/benchmark*/timing.json`."
