@@ -47,8 +47,10 @@ def class_balanced_mean(per_row_majority: torch.Tensor, per_row_minority: torch.
 
 
 def row_sq_norm(diff: torch.Tensor) -> torch.Tensor:
-    """``‖diff_i‖²₂`` per row."""
-    return diff.pow(2).reshape(diff.shape[0], -1).sum(dim=1)
+    """``‖diff_i‖²₂`` per row (a 1-D ``diff`` holds one value per row; none for no rows: a batch may hold one
+    class only)."""
+    squared = diff.pow(2)
+    return squared.flatten(1).sum(dim=1) if squared.dim() > 1 else squared
 
 
 def fisher_separation(z_maj: torch.Tensor, z_min: torch.Tensor) -> torch.Tensor:

@@ -29,6 +29,8 @@ from glgan.losses import (
     clustering_loss,
     fisher_separation,
     generator_loss,
+    real_term,
+    row_sq_norm,
 )
 from tests.helpers import tiny_adversarial_problem
 
@@ -54,6 +56,27 @@ def test_class_balanced_mean_weighs_each_class_one_half():
 def test_class_balanced_mean_drops_an_empty_class():
     assert class_balanced_mean(torch.zeros(0), t([4.0, 6.0])).item() == pytest.approx(5.0)
     assert class_balanced_mean(t([1.0, 2.0, 6.0]), torch.zeros(0)).item() == pytest.approx(3.0)
+
+
+def test_a_batch_of_one_class_gives_the_other_class_term_alone():
+    # a minibatch may hold minority rows only (the last, short batch of an epoch)
+    assert row_sq_norm(torch.zeros(0, 3)).shape == (0,)
+    assert row_sq_norm(t([[1.0, 2.0], [0.0, 3.0]])).tolist() == [5.0, 9.0]
+    assert row_sq_norm(t([2.0, -3.0])).tolist() == [4.0, 9.0]  # D's one output per row
+    assert real_term(t([[1.0, 2.0], [0.0, 3.0]]), class_sizes=(0, 2)).item() == pytest.approx(7.0)
+    assert real_term(t([2.0, -3.0]), class_sizes=(0, 2)).item() == pytest.approx(6.5)
+
+
+def test_glgan_trains_when_every_minibatch_holds_one_class():
+    from sklearn.datasets import make_classification
+
+    from glgan import GLGAN
+
+    X, y = make_classification(n_samples=60, weights=[0.8], random_state=0)
+    sampler = GLGAN(batch_size=1, ae_epochs=1, gan_epochs=1, ae_min_steps=5, random_state=0)
+    with pytest.warns(UserWarning, match="collapsed"):  # one epoch of single rows: a crude fit, but a fit
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [np.bincount(y)[0]] * 2
 
 
 # --- fisher_separation ------------------------------------------------------------------------------------
