@@ -20,11 +20,18 @@ __all__ = [
 ]
 
 
+def row_sq_norm(diff: torch.Tensor) -> torch.Tensor:
+    """``‖diff_i‖²₂`` per row (a 1-D ``diff`` holds one value per row; none for no rows: a batch may hold one
+    class only)."""
+    squared = diff.pow(2)
+    return squared.flatten(1).sum(dim=1) if squared.dim() > 1 else squared
+
+
 def _mean_sq_norm(diff: torch.Tensor) -> torch.Tensor:
     """``1/n Σ_i ‖diff_i‖²₂`` over the rows of ``diff``; 0 for no rows (keeps the graph)."""
     if diff.shape[0] == 0:
         return diff.sum()
-    return diff.pow(2).reshape(diff.shape[0], -1).sum(dim=1).mean()
+    return row_sq_norm(diff).mean()
 
 
 def reconstruction_loss(x_hat: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -44,13 +51,6 @@ def class_balanced_mean(per_row_majority: torch.Tensor, per_row_minority: torch.
     """
     parts = [t.mean() for t in (per_row_majority, per_row_minority) if t.shape[0] > 0]
     return sum(parts) / len(parts)
-
-
-def row_sq_norm(diff: torch.Tensor) -> torch.Tensor:
-    """``‖diff_i‖²₂`` per row (a 1-D ``diff`` holds one value per row; none for no rows: a batch may hold one
-    class only)."""
-    squared = diff.pow(2)
-    return squared.flatten(1).sum(dim=1) if squared.dim() > 1 else squared
 
 
 def fisher_separation(z_maj: torch.Tensor, z_min: torch.Tensor) -> torch.Tensor:

@@ -39,12 +39,12 @@ def load_once(name: str, data_dir=None, *, allow_partial: bool = False):
     return _load(name, None if data_dir is None else str(data_dir), allow_partial, _files_state(name, data_dir))
 
 
-def load_noting(name: str, data_dir=None, *, allow_partial: bool = False, note=None):
+def load_noting(name: str, data_dir, *, allow_partial: bool, note):
     """:func:`load_once`, its UserWarnings (the partial-data note) handed to ``note(text)``, every other warning
     raised again as it was."""
     dataset, caught = load_once(name, data_dir, allow_partial=allow_partial)
     for w in caught:
-        if issubclass(w.category, UserWarning) and note is not None:
+        if issubclass(w.category, UserWarning):
             note(str(w.message))
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
